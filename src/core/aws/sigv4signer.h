@@ -1,6 +1,7 @@
 #pragma once
 
 #include "awscredentials.h"
+#include "awserror.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -13,14 +14,19 @@ using HttpHeaderList = QList<QPair<QByteArray, QByteArray>>;
 // AWS Signature Version 4, header variant. A pure function: the clock, region and service
 // are parameters, and only the headers the caller hands in (plus the ones the signer adds
 // itself: x-amz-date, x-amz-security-token, x-amz-content-sha256) are signed.
+// Bad input (no Host header, missing keys, invalid time, a header with a line break) gives
+// Result::error set and nothing to send, never a half-signed request.
 class SigV4Signer
 {
 public:
     struct Request {
         QByteArray method;          // "POST"
-        QByteArray path;            // as it appears in the URL (already percent-encoded once), "/" when empty
+        QByteArray path;            // as it appears in the URL (already percent-encoded once), "/" when empty;
+                                    // bytes that cannot appear in a URL path (space, non-ASCII) are encoded once
         QByteArray query;           // raw query string without '?', may be empty
-        HttpHeaderList headers;     // headers to sign, names in any case, must include host
+        HttpHeaderList headers;     // headers to sign, names in any case, must include host; a caller's own
+                                    // authorization/x-amz-date (and the token/body-hash header when the
+                                    // signer adds them) are dropped, so re-signing a retry is safe
         QByteArray body;
     };
 
@@ -42,6 +48,8 @@ public:
         // Headers the caller must send in addition to its own (x-amz-date, the token,
         // x-amz-content-sha256 when asked, and Authorization), names in canonical case.
         HttpHeaderList headersToAdd;
+        AwsError error;             // Kind::None on success; otherwise every other field is empty
+        bool ok() const { return !error.isError(); }
     };
 
     static Result sign(const Request &request, const AwsCredentials &credentials, const Options &options);
@@ -49,7 +57,7 @@ public:
     // Building blocks, public for tests and for the fake servers' verification.
     static QByteArray amzDate(const QDateTime &time);          // 20150830T123600Z
     static QByteArray canonicalUri(const QByteArray &path, bool normalize);
-    static QByteArray canonicalQuery(const QByteArray &query);
+    static QByteArray canonicalQuery(const QByteArray &query);  // decodes (incl. '+' = space), re-encodes, sorts
     static QByteArray signingKey(const QString &secret, const QByteArray &dateStamp,
                                  const QString &region, const QString &service);
     static QByteArray sha256Hex(const QByteArray &data);
