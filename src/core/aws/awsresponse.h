@@ -1,0 +1,38 @@
+#pragma once
+
+#include "sigv4signer.h"
+
+#include <QByteArray>
+#include <QString>
+
+// What came back for one AwsRequest: the final attempt's HTTP status, headers and body
+// (the body is handed on untouched; it may carry credentials, so never log it).
+struct AwsResponse
+{
+    QString operation;
+    int httpStatus = 0;          // 0 when no HTTP response arrived (network error, timeout)
+    HttpHeaderList headers;      // as received, names in the server's case
+    QByteArray body;
+    QString requestId;           // x-amzn-RequestId or x-amz-request-id, when present
+    int attempts = 0;            // attempts made, the first try included
+    qint64 elapsedMs = 0;        // from send() to completion, queueing and backoff included
+
+    bool isSuccess() const { return httpStatus >= 200 && httpStatus < 300; }
+
+    // First header named `name` (case-insensitive), null when absent.
+    QByteArray header(const QByteArray &name) const
+    {
+        for (const auto &h : headers) {
+            if (h.first.compare(name, Qt::CaseInsensitive) == 0)
+                return h.second;
+        }
+        return {};
+    }
+};
+
+#include "awserror.h"
+#include <functional>
+
+// Turns a non-2xx AwsResponse into a typed AwsError (code, message, request id) for one
+// protocol: JsonErrorParser::parse for JSON services, XmlErrorParser::parse for query/XML.
+using AwsErrorParser = std::function<AwsError(const AwsResponse &)>;
