@@ -1,0 +1,116 @@
+#pragma once
+
+#include "awserror.h"
+#include "awsrequest.h"
+#include "awsresponse.h"
+#include "credentialprovider.h"
+#include "retrypolicy.h"
+
+#include <QDateTime>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+class QTimer;
+
+// The protocol-neutral AWS HTTP layer: sends AwsRequests through one shared
+// QNetworkAccessManager, signs every attempt with SigV4 (fresh X-Amz-Date and freshly fetched
+// credentials each time), enforces connect and whole-request timeouts, retries the way the
+// SDKs' "standard" mode does, limits the requests in flight (FIFO queue), and turns failures
+// into typed AwsErrors via the protocol's AwsErrorParser. Everything is asynchronous; replies
+// are deleteLater()ed; callbacks are dropped (and the request abandoned) when their context
+// object dies.
+//
+// Proxies: loopback, link-local (169.254.x.x, fe80::/10) and the AWS fd00:ec2:: hosts never go
+// through a proxy; everything else follows the application/system configuration (libproxy
+// reads HTTPS_PROXY/NO_PROXY). The client installs a proxy factory on the QNAM for this when
+// the QNAM has neither a proxy nor a factory of its own.
+class AwsHttpClient : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options {
+        int maxAttempts = 3;             // standard mode; AWS_MAX_ATTEMPTS (see RetryPolicy)
+        int retryBaseDelayMs = 1000;     // backoff: rand * min(base * 2^(i-1), cap)
+        int retryMaxDelayMs = 20000;
+        bool retryQuota = true;          // standard-mode retry token bucket (500, cost 5/10)
+        int connectTimeoutMs = 2000;     // socket connect (+TLS) until the request is sent
+        int requestTimeoutMs = 10000;    // one attempt, from sending to the last byte
+        int credentialsTimeoutMs = 30000; // waiting for the CredentialProvider
+        int maxInFlight = 8;             // attempts on the wire at once; more wait in a FIFO queue
+        std::function<QDateTime()> clock;  // signing time (UTC); default: the wall clock
+        std::function<double()> random;    // jitter in [0,1); default: QRandomGenerator
+    };
+
+    // Called once per send(): on success `error` is None and `response` holds the 2xx reply;
+    // on failure `error` is typed and `response` holds whatever the last attempt got.
+    using Callback = std::function<void(const AwsResponse &response, const AwsError &error)>;
+
+    // `nam` and `credentials` are not owned and must outlive the client; `credentials` may be
+    // null when only unsigned requests are sent.
+    AwsHttpClient(QNetworkAccessManager *nam, CredentialProvider *credentials, const Options &options,
+                  QObject *parent = nullptr);
+    AwsHttpClient(QNetworkAccessManager *nam, CredentialProvider *credentials, QObject *parent = nullptr);
+    ~AwsHttpClient() override;
+
+    // Queue a request. `errorParser` turns non-2xx replies into AwsErrors (JsonErrorParser::parse,
+    // XmlErrorParser::parse, ...). `callback` runs later in the event loop, never inside send(),
+    // and only while `context` is alive (a null context means the client itself).
+    void send(const AwsRequest &request, const AwsErrorParser &errorParser, QObject *context,
+              Callback callback);
+
+    int inFlight() const { return m_inFlight; }
+    int peakInFlight() const { return m_peakInFlight; }
+    int queued() const { return int(m_queue.size()); }
+    void resetPeakInFlight() { m_peakInFlight = m_inFlight; }
+    int retryQuotaAvailable() const { return m_retry.availableQuota(); }
+
+    const Options &options() const { return m_options; }
+    CredentialProvider *credentialProvider() const { return m_credentials; }
+    QNetworkAccessManager *networkAccessManager() const { return m_nam; }
+
+    // Pure helpers, public for tests and for the other AWS protocol layers.
+    static bool bypassesProxy(const QString &host);        // loopback / link-local / localhost
+    static QUrl normalizedUrl(const QUrl &url);            // default port dropped, empty path → "/"
+    static QByteArray hostHeader(const QUrl &url);         // exactly the Host header sent
+    // "success", else the error code, else the error kind name ("timeout", "network", ...).
+    static QString outcome(const AwsError &error);
+
+signals:
+    // One per finished send() (not per attempt); `outcome` as outcome() above. Not emitted for
+    // requests abandoned because their context died.
+    void requestFinished(const QString &operation, const QString &outcome);
+
+private:
+    struct Job;
+    enum class TimeoutKind { None, Connect, Request };
+
+    Job *job(quint64 id) const;
+    void pump();
+    void startAttempt(Job *job);
+    void onCredentials(quint64 id, quint64 serial, const AwsCredentials &credentials, const AwsError &error);
+    void dispatch(Job *job, const AwsCredentials &credentials);
+    void onReplyFinished(quint64 id, QNetworkReply *reply);
+    void onTimeout(quint64 id, QNetworkReply *reply, TimeoutKind kind);
+    void handleFailure(Job *job, const AwsResponse &response, AwsError error);
+    void releaseSlot(Job *job);
+    void finish(quint64 id, AwsResponse response, AwsError error);
+    void cancel(quint64 id);
+    AwsError configError(const AwsRequest &request) const;
+
+    QNetworkAccessManager *m_nam;
+    QPointer<CredentialProvider> m_credentials;
+    Options m_options;
+    RetryPolicy m_retry;
+    std::unordered_map<quint64, std::unique_ptr<Job>> m_jobs;
+    std::deque<quint64> m_queue;
+    quint64 m_nextId = 1;
+    int m_inFlight = 0;
+    int m_peakInFlight = 0;
+};
