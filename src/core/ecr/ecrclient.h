@@ -1,0 +1,66 @@
+#pragma once
+
+#include "aws/awserror.h"
+#include "ecrimage.h"
+#include "ecrrepository.h"
+
+#include <QObject>
+#include <QString>
+#include <QUrl>
+#include <QVector>
+#include <functional>
+
+class AwsHttpClient;
+struct AwsRequest;
+
+// Asynchronous client for the three ECR API calls the exporter needs. Each call follows
+// nextToken (maxResults = pageSize(), every other input identical on every page) until the
+// last page and then reports everything at once; an error on any page reports the typed
+// error and no partial data. Callbacks run later in the event loop, only while `context`
+// lives. Region and endpoint are explicit: nothing is derived from a host name.
+class EcrClient : public QObject
+{
+    Q_OBJECT
+public:
+    enum class TagStatus { Tagged, Untagged, Any };
+
+    using RegistryCallback = std::function<void(const QString &registryId, const AwsError &error)>;
+    using RepositoriesCallback = std::function<void(const QVector<EcrRepository> &repositories, const AwsError &error)>;
+    using ImagesCallback = std::function<void(const QVector<EcrImage> &images, const AwsError &error)>;
+
+    static constexpr int kMaxPageSize = 1000;   // ECR's limit for maxResults
+    static constexpr int kMaxPages = 100000;    // safety stop for a service that never ends
+
+    // `http` is not owned and must outlive the client. `endpoint` e.g.
+    // https://api.ecr.eu-west-1.amazonaws.com (signing region = `region`, service "ecr").
+    EcrClient(AwsHttpClient *http, const QString &region, const QUrl &endpoint, QObject *parent = nullptr);
+
+    // DescribeRegistry → the caller's registry id (12 digits).
+    void describeRegistry(QObject *context, RegistryCallback callback);
+    // DescribeRepositories, all pages. Empty `registryId` = the caller's own registry.
+    void describeRepositories(const QString &registryId, QObject *context, RepositoriesCallback callback);
+    // DescribeImages of one repository, all pages, filtered by tag status.
+    void describeImages(const QString &registryId, const QString &repositoryName, TagStatus tagStatus,
+                        QObject *context, ImagesCallback callback);
+
+    // maxResults sent on every page (1..1000, default 1000).
+    void setPageSize(int pageSize);
+    int pageSize() const { return m_pageSize; }
+    QString region() const { return m_region; }
+    QUrl endpoint() const { return m_endpoint; }
+    AwsHttpClient *httpClient() const { return m_http; }
+
+    static QString tagStatusName(TagStatus status); // "TAGGED", "UNTAGGED", "ANY"
+    // The exact request body for one page (compact JSON; registryId/nextToken omitted when empty).
+    static QByteArray describeRepositoriesBody(const QString &registryId, int maxResults, const QString &nextToken);
+    static QByteArray describeImagesBody(const QString &registryId, const QString &repositoryName,
+                                         TagStatus tagStatus, int maxResults, const QString &nextToken);
+    // The signed JSON 1.1 request for `operation` with `body`, as sent to the endpoint.
+    AwsRequest makeRequest(const QString &operation, const QByteArray &body) const;
+
+private:
+    AwsHttpClient *m_http;
+    QString m_region;
+    QUrl m_endpoint;
+    int m_pageSize = kMaxPageSize;
+};
