@@ -1,0 +1,681 @@
+#include "fakeecrserver.h"
+
+#include "fakeecrjson.h"
+#include "logcategories.h"
+
+#include <QElapsedTimer>
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocale>
+#include <QPointer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+#include <QUuid>
+
+#include <algorithm>
+#include <cmath>
+
+namespace {
+
+const QString kTargetPrefix = QStringLiteral("AmazonEC2ContainerRegistry_V20150921.");
+const QString kDescribeRegistry = QStringLiteral("DescribeRegistry");
+const QString kDescribeRepositories = QStringLiteral("DescribeRepositories");
+const QString kDescribeImages = QStringLiteral("DescribeImages");
+const QString kInvalidParameter = QStringLiteral("InvalidParameterException");
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+
+QByteArray methodName(QHttpServerRequest::Method method)
+{
+    switch (method) {
+    case QHttpServerRequest::Method::Get: return "GET";
+    case QHttpServerRequest::Method::Put: return "PUT";
+    case QHttpServerRequest::Method::Delete: return "DELETE";
+    case QHttpServerRequest::Method::Post: return "POST";
+    case QHttpServerRequest::Method::Head: return "HEAD";
+    case QHttpServerRequest::Method::Options: return "OPTIONS";
+    case QHttpServerRequest::Method::Patch: return "PATCH";
+    case QHttpServerRequest::Method::Connect: return "CONNECT";
+    case QHttpServerRequest::Method::Trace: return "TRACE";
+    default: return "UNKNOWN";
+    }
+}
+
+QByteArray httpDate(const QDateTime &utc)
+{
+    return QLocale::c().toString(utc, QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'")).toLatin1();
+}
+
+// Which replies print timestamps in exponent form: a fixed pattern over positions, so every
+// reply of a realistic size mixes both forms and the choice never depends on the request.
+FakeEcrJson::TimeStyle repositoryTimeStyle(int position)
+{
+    return position % 2 == 1 ? FakeEcrJson::TimeStyle::Exponent : FakeEcrJson::TimeStyle::Plain;
+}
+
+FakeEcrJson::TimeStyle imageTimeStyle(int index)
+{
+    return index % 3 == 2 ? FakeEcrJson::TimeStyle::Exponent : FakeEcrJson::TimeStyle::Plain;
+}
+
+} // namespace
+
+struct FakeEcrServer::Reply
+{
+    int status = 200;
+    QByteArray body;
+    QString errorCode;
+    bool drop = false;           // abort the connection instead of answering
+    int extraDelayMs = 0;
+
+    static Reply ok(const QByteArray &body)
+    {
+        Reply r;
+        r.body = body;
+        return r;
+    }
+    static Reply error(int status, const QString &code, const QString &message)
+    {
+        Reply r;
+        r.status = status;
+        r.errorCode = code;
+        r.body = FakeEcrJson::error(code, message);
+        return r;
+    }
+};
+
+// One request between arrival and answer. QHttpServerResponder is move-only and must
+// outlive the handler when the answer is delayed, hence the shared_ptr around this.
+struct FakeEcrServer::Pending
+{
+    explicit Pending(QHttpServerResponder &&r)
+        : responder(std::move(r))
+    {
+    }
+    QHttpServerResponder responder;
+    QPointer<QTcpSocket> socket;     // the server deletes it when the client goes away
+    qint64 serial = 0;
+    QString operation;
+    QByteArray requestId;
+    QElapsedTimer clock;
+};
+
+FakeEcrServer::FakeEcrServer(QObject *parent)
+    : QObject(parent)
+    , m_http(new QHttpServer(this))
+{
+    // No routes: every request, whatever its path or method, comes here like on AWS.
+    m_http->setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        handle(request, std::move(responder));
+    });
+    m_verifier.setService(QStringLiteral("ecr"));
+}
+
+FakeEcrServer::~FakeEcrServer() = default;
+
+bool FakeEcrServer::listen(const QHostAddress &address, quint16 port)
+{
+    auto *tcp = new QTcpServer(m_http);
+    if (!tcp->listen(address, port)) {
+        qCDebug(lcSim) << "FakeEcrServer: cannot listen on" << address << port << tcp->errorString();
+        delete tcp;
+        return false;
+    }
+    m_http->bind(tcp);
+    m_address = address;
+    m_port = tcp->serverPort();
+    qCDebug(lcSim) << "FakeEcrServer: listening on" << endpoint().toString();
+    return true;
+}
+
+quint16 FakeEcrServer::port() const
+{
+    return m_port;
+}
+
+QUrl FakeEcrServer::endpoint() const
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    if (m_address.isNull() || m_address == QHostAddress(QHostAddress::LocalHost) || m_address == QHostAddress(QHostAddress::Any)
+        || m_address == QHostAddress(QHostAddress::AnyIPv4))
+        url.setHost(QStringLiteral("127.0.0.1"));
+    else
+        url.setHost(m_address.toString());
+    url.setPort(m_port);
+    return url;
+}
+
+void FakeEcrServer::setRegistry(const FakeRegistry &registry)
+{
+    m_registry = registry;
+    m_index.clear();
+    m_index.reserve(m_registry.repositories.size());
+    for (int p = 0; p < m_registry.repositories.size(); ++p) {
+        const QString &name = m_registry.repositories.at(p).repositoryName;
+        RepositoryIndex index;
+        index.position = p;
+        const QVector<EcrImage> images = m_registry.images.value(name);
+        for (int i = 0; i < images.size(); ++i)
+            (images.at(i).imageTags.isEmpty() ? index.untagged : index.tagged).append(i);
+        m_index.insert(name, index);
+    }
+    updateVerifierRegion();
+}
+
+const FakeRegistry &FakeEcrServer::registry() const
+{
+    return m_registry;
+}
+
+void FakeEcrServer::setRegion(const QString &region)
+{
+    m_region = region;
+    updateVerifierRegion();
+}
+
+QString FakeEcrServer::effectiveRegion() const
+{
+    return m_region.isEmpty() ? m_registry.region : m_region;
+}
+
+void FakeEcrServer::updateVerifierRegion()
+{
+    m_verifier.setRegion(effectiveRegion());
+}
+
+void FakeEcrServer::addCredentials(const QString &accessKeyId, const QString &secret, const QString &sessionToken)
+{
+    m_verifier.addKey(accessKeyId, secret, sessionToken);
+}
+
+void FakeEcrServer::setVerifySignatures(bool on)
+{
+    m_verify = on;
+}
+
+void FakeEcrServer::setLatency(int ms)
+{
+    m_latencyMs = qMax(0, ms);
+}
+
+void FakeEcrServer::setSlowDelay(int ms)
+{
+    m_slowMs = qMax(0, ms);
+}
+
+void FakeEcrServer::setPageCap(int n)
+{
+    m_pageCap = qBound(1, n, kMaxPageSize);
+}
+
+void FakeEcrServer::setClockSkewLimit(int seconds)
+{
+    m_verifier.setClockSkewLimit(seconds);
+}
+
+void FakeEcrServer::injectFault(const QString &operation, Fault fault, int count)
+{
+    if (count != 0)
+        m_faults.append(FaultRule{operation, fault, count});
+}
+
+void FakeEcrServer::injectRepositoryFault(const QString &repositoryName, Fault fault, int count)
+{
+    if (count == 0)
+        m_repositoryFaults.remove(repositoryName);
+    else
+        m_repositoryFaults.insert(repositoryName, FaultRule{kDescribeImages, fault, count});
+}
+
+void FakeEcrServer::clearFaults()
+{
+    m_faults.clear();
+    m_repositoryFaults.clear();
+}
+
+QVector<FakeEcrServer::RecordedRequest> FakeEcrServer::requests() const
+{
+    return m_requests;
+}
+
+int FakeEcrServer::requestCount(const QString &operation) const
+{
+    if (operation.isEmpty())
+        return m_requests.size();
+    return int(std::count_if(m_requests.cbegin(), m_requests.cend(),
+                             [&](const RecordedRequest &r) { return r.operation == operation; }));
+}
+
+int FakeEcrServer::peakConcurrentRequests() const
+{
+    return m_peakInFlight;
+}
+
+void FakeEcrServer::resetCounters()
+{
+    m_requests.clear();
+    m_firstSerial = m_nextSerial;
+    m_peakInFlight = m_inFlight;
+}
+
+void FakeEcrServer::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+{
+    auto pending = std::make_shared<Pending>(std::move(responder));
+    pending->clock.start();
+    pending->socket = pending->responder.socket();
+    pending->serial = m_nextSerial++;
+    pending->requestId = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+    m_peakInFlight = qMax(m_peakInFlight, ++m_inFlight);
+
+    SigV4Verifier::Request input;
+    input.method = methodName(request.method());
+    input.path = request.url().path(QUrl::FullyEncoded).toUtf8();
+    input.query = request.url().query(QUrl::FullyEncoded).toUtf8();
+    input.headers = request.headers();
+    input.body = request.body();
+
+    const QByteArrayList targets = SigV4Verifier::headerValues(input.headers, "x-amz-target");
+    const QString target = targets.isEmpty() ? QString() : QString::fromLatin1(targets.constFirst().trimmed());
+    QString operation;
+    if (target.startsWith(kTargetPrefix)) {
+        const QString name = target.mid(kTargetPrefix.size());
+        if (name == kDescribeRegistry || name == kDescribeRepositories || name == kDescribeImages)
+            operation = name;
+    }
+    pending->operation = operation;
+
+    const SigV4Verifier::Outcome auth =
+        m_verify ? m_verifier.verify(input, QDateTime::currentDateTimeUtc()) : SigV4Verifier::inspect(input);
+    RecordedRequest record;
+    record.operation = operation;
+    record.amzDate = auth.amzDate;
+    record.signature = auth.signature;
+    record.accessKeyId = auth.accessKeyId;
+    record.body = input.body;
+    m_requests.append(record);
+
+    Reply reply;
+    if (m_verify && !auth.ok) {
+        reply = Reply::error(auth.httpStatus, auth.errorCode, auth.message);
+    } else if (operation.isEmpty()) {
+        reply = Reply::error(400, QStringLiteral("UnknownOperationException"),
+                             target.isEmpty() ? QStringLiteral("Missing X-Amz-Target header.")
+                                              : QStringLiteral("Unknown operation %1").arg(target));
+    } else {
+        reply = respond(operation, input.body);
+    }
+
+    const int delay = m_latencyMs + reply.extraDelayMs;
+    if (delay <= 0 && !reply.drop) {
+        finish(pending, reply);
+        return;
+    }
+    // Aborting inside the handler would pull the socket from under QHttpServer: always defer.
+    QTimer::singleShot(delay, this, [this, pending, reply] { finish(pending, reply); });
+}
+
+void FakeEcrServer::finish(const std::shared_ptr<Pending> &pending, const Reply &reply)
+{
+    const int status = reply.drop ? 0 : reply.status;
+    QTcpSocket *socket = pending->socket.data();
+    if (reply.drop) {
+        if (socket)
+            socket->abort();
+    } else if (socket && socket->state() == QAbstractSocket::ConnectedState) {
+        pending->responder.write(reply.body,
+                                 {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/x-amz-json-1.1")},
+                                  {QByteArrayLiteral("x-amzn-RequestId"), pending->requestId},
+                                  {QByteArrayLiteral("Date"), httpDate(QDateTime::currentDateTimeUtc())}},
+                                 static_cast<QHttpServerResponder::StatusCode>(status));
+    } else {
+        qCDebug(lcSim) << "FakeEcrServer: client went away before the answer to" << pending->operation;
+    }
+
+    const qint64 slot = pending->serial - m_firstSerial;
+    if (slot >= 0 && slot < m_requests.size()) {
+        m_requests[slot].status = status;
+        m_requests[slot].errorCode = reply.errorCode;
+    }
+    --m_inFlight;
+    qCDebug(lcSim).nospace() << "FakeEcrServer: " << (pending->operation.isEmpty() ? QStringLiteral("?") : pending->operation)
+                             << " -> " << status << (reply.errorCode.isEmpty() ? QString() : QLatin1Char(' ') + reply.errorCode)
+                             << " in " << pending->clock.elapsed() << " ms";
+    emit requestHandled(pending->operation, status);
+}
+
+bool FakeEcrServer::takeFault(const QString &operation, const QByteArray &body, Fault *fault)
+{
+    for (int i = 0; i < m_faults.size(); ++i) {
+        FaultRule &rule = m_faults[i];
+        if (!rule.operation.isEmpty() && rule.operation != operation)
+            continue;
+        *fault = rule.fault;
+        if (rule.remaining > 0 && --rule.remaining == 0)
+            m_faults.removeAt(i);
+        return true;
+    }
+    if (operation != kDescribeImages || m_repositoryFaults.isEmpty())
+        return false;
+    const QString name = QJsonDocument::fromJson(body).object().value(QStringLiteral("repositoryName")).toString();
+    auto it = m_repositoryFaults.find(name);
+    if (it == m_repositoryFaults.end())
+        return false;
+    *fault = it->fault;
+    if (it->remaining > 0 && --it->remaining == 0)
+        m_repositoryFaults.erase(it);
+    return true;
+}
+
+FakeEcrServer::Reply FakeEcrServer::respond(const QString &operation, const QByteArray &body)
+{
+    Fault fault;
+    if (!takeFault(operation, body, &fault))
+        return dispatch(operation, body);
+
+    const QString arn = QStringLiteral("arn:aws:iam::%1:user/fake-ecr").arg(m_registry.registryId);
+    switch (fault) {
+    case Fault::Throttle:
+        return Reply::error(400, QStringLiteral("ThrottlingException"), QStringLiteral("Rate exceeded"));
+    case Fault::TooManyRequests:
+        return Reply::error(429, QStringLiteral("ThrottlingException"), QStringLiteral("Too Many Requests"));
+    case Fault::InternalError:
+        return Reply::error(500, QStringLiteral("ServerException"), QStringLiteral("Internal Server Error"));
+    case Fault::ServiceUnavailable:
+        return Reply::error(503, QStringLiteral("ServiceUnavailable"), QStringLiteral("Service Unavailable"));
+    case Fault::Slow: {
+        Reply reply = dispatch(operation, body);
+        reply.extraDelayMs = m_slowMs;
+        return reply;
+    }
+    case Fault::MalformedJson:
+        // What a proxy in front of the service might send back.
+        return Reply::ok(QByteArrayLiteral("<html><body>upstream connect error or disconnect/reset before headers"
+                                           "</body></html>"));
+    case Fault::TruncatedJson: {
+        Reply reply = dispatch(operation, body);
+        reply.body.truncate(reply.body.size() / 2);
+        return reply;
+    }
+    case Fault::DropConnection: {
+        Reply reply;
+        reply.drop = true;
+        return reply;
+    }
+    case Fault::AccessDenied:
+        return Reply::error(400, QStringLiteral("AccessDeniedException"),
+                            QStringLiteral("User: %1 is not authorized to perform: ecr:%2 on resource: "
+                                           "arn:aws:ecr:%3:%4:repository/* because no identity-based policy "
+                                           "allows the ecr:%2 action")
+                                .arg(arn, operation, effectiveRegion(), m_registry.registryId));
+    case Fault::ExpiredToken:
+        return Reply::error(400, QStringLiteral("ExpiredTokenException"),
+                            QStringLiteral("The security token included in the request is expired"));
+    }
+    return dispatch(operation, body);
+}
+
+FakeEcrServer::Reply FakeEcrServer::dispatch(const QString &operation, const QByteArray &body)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(body.trimmed().isEmpty() ? QByteArray("{}") : body, &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject()) {
+        return Reply::error(400, QStringLiteral("SerializationException"),
+                            QStringLiteral("The request body is not a JSON object: %1")
+                                .arg(error.error != QJsonParseError::NoError ? error.errorString()
+                                                                             : QStringLiteral("not an object")));
+    }
+    const QJsonObject input = document.object();
+    if (operation == kDescribeRegistry)
+        return describeRegistry(input);
+    if (operation == kDescribeRepositories)
+        return describeRepositories(input);
+    return describeImages(input);
+}
+
+FakeEcrServer::Reply FakeEcrServer::foreignRegistry(const QJsonObject &input, const QString &operation) const
+{
+    const QJsonValue id = input.value(QStringLiteral("registryId"));
+    if (id.isUndefined() || id.isNull() || id.toString() == m_registry.registryId)
+        return Reply::ok({});
+    if (!id.isString()) {
+        return Reply::error(400, kInvalidParameter,
+                            QStringLiteral("Invalid parameter at 'registryId' failed to satisfy constraint: "
+                                           "'must be a string of 12 digits'"));
+    }
+    return Reply::error(400, QStringLiteral("AccessDeniedException"),
+                        QStringLiteral("User: arn:aws:iam::%1:user/fake-ecr is not authorized to perform: ecr:%2 on "
+                                       "resource: arn:aws:ecr:%3:%4:repository/* because no resource-based policy "
+                                       "allows the ecr:%2 action")
+                            .arg(m_registry.registryId, operation, effectiveRegion(), id.toString()));
+}
+
+namespace {
+
+// maxResults (1..1000, default 100) and nextToken shared by both paginated operations.
+struct PageRequest {
+    int size = kDefaultPageSize;
+    int offset = 0;
+    QString error;               // InvalidParameterException message
+};
+
+PageRequest readPage(const QJsonObject &input, const PageTokenCodec &tokens, const QByteArray &context)
+{
+    PageRequest page;
+    const QJsonValue max = input.value(QStringLiteral("maxResults"));
+    if (!max.isUndefined() && !max.isNull()) {
+        const double value = max.toDouble(std::nan(""));
+        if (!max.isDouble() || std::floor(value) != value) {
+            page.error = QStringLiteral("Invalid parameter at 'maxResults' failed to satisfy constraint: "
+                                        "'Member must be an integer'");
+            return page;
+        }
+        if (value < 1 || value > kMaxPageSize) {
+            page.error = QStringLiteral("Invalid parameter at 'maxResults' failed to satisfy constraint: "
+                                        "'Member must have value %1'")
+                             .arg(value < 1 ? QStringLiteral("greater than or equal to 1")
+                                            : QStringLiteral("less than or equal to 1000"));
+            return page;
+        }
+        page.size = int(value);
+    }
+    const QJsonValue token = input.value(QStringLiteral("nextToken"));
+    if (!token.isUndefined() && !token.isNull()) {
+        const std::optional<int> offset = token.isString() ? tokens.decode(token.toString(), context) : std::nullopt;
+        if (!offset) {
+            page.error = QStringLiteral("Invalid parameter at 'nextToken' failed to satisfy constraint: "
+                                        "'The nextToken is invalid or has expired'");
+            return page;
+        }
+        page.offset = *offset;
+    }
+    return page;
+}
+
+QByteArray listReply(const char *member, const QByteArrayList &items, const QString &nextToken)
+{
+    QByteArray out;
+    qsizetype size = 64;
+    for (const QByteArray &item : items)
+        size += item.size() + 1;
+    out.reserve(size);
+    out += "{\"";
+    out += member;
+    out += "\":[";
+    out += items.join(',');
+    out += ']';
+    if (!nextToken.isEmpty()) {
+        out += ",\"nextToken\":";
+        out += FakeEcrJson::string(nextToken);
+    }
+    out += '}';
+    return out;
+}
+
+} // namespace
+
+FakeEcrServer::Reply FakeEcrServer::describeRegistry(const QJsonObject &input)
+{
+    const Reply foreign = foreignRegistry(input, kDescribeRegistry);
+    if (!foreign.errorCode.isEmpty())
+        return foreign;
+    QByteArray out = "{\"registryId\":";
+    out += FakeEcrJson::string(m_registry.registryId);
+    out += ",\"replicationConfiguration\":{\"rules\":[]}}";
+    return Reply::ok(out);
+}
+
+FakeEcrServer::Reply FakeEcrServer::describeRepositories(const QJsonObject &input)
+{
+    const Reply foreign = foreignRegistry(input, kDescribeRepositories);
+    if (!foreign.errorCode.isEmpty())
+        return foreign;
+
+    const QJsonValue names = input.value(QStringLiteral("repositoryNames"));
+    if (!names.isUndefined() && !names.isNull()) {
+        const QJsonArray list = names.toArray();
+        if (!names.isArray() || list.isEmpty() || list.size() > 100) {
+            return Reply::error(400, kInvalidParameter,
+                                QStringLiteral("Invalid parameter at 'repositoryNames' failed to satisfy constraint: "
+                                               "'Member must have length between 1 and 100'"));
+        }
+        if (input.contains(QStringLiteral("nextToken")) || input.contains(QStringLiteral("maxResults"))) {
+            return Reply::error(400, kInvalidParameter,
+                                QStringLiteral("repositoryNames cannot be combined with nextToken or maxResults"));
+        }
+        QByteArrayList items;
+        for (const QJsonValue &value : list) {
+            const QString name = value.toString();
+            const auto it = m_index.constFind(name);
+            if (it == m_index.constEnd()) {
+                return Reply::error(400, QStringLiteral("RepositoryNotFoundException"),
+                                    QStringLiteral("The repository with name '%1' does not exist in the registry "
+                                                   "with id '%2'").arg(name, m_registry.registryId));
+            }
+            items.append(FakeEcrJson::repository(m_registry.repositories.at(it->position),
+                                                 repositoryTimeStyle(it->position)));
+        }
+        return Reply::ok(listReply("repositories", items, {}));
+    }
+
+    const PageRequest page = readPage(input, m_tokens, kDescribeRepositories.toLatin1());
+    if (!page.error.isEmpty())
+        return Reply::error(400, kInvalidParameter, page.error);
+    const int total = m_registry.repositories.size();
+    const int begin = qMin(page.offset, total);
+    const int end = qMin(total, begin + qMin(page.size, m_pageCap));
+    QByteArrayList items;
+    items.reserve(end - begin);
+    for (int p = begin; p < end; ++p)
+        items.append(FakeEcrJson::repository(m_registry.repositories.at(p), repositoryTimeStyle(p)));
+    const QString next = end < total ? m_tokens.encode(end, kDescribeRepositories.toLatin1()) : QString();
+    return Reply::ok(listReply("repositories", items, next));
+}
+
+FakeEcrServer::Reply FakeEcrServer::describeImages(const QJsonObject &input)
+{
+    const QJsonValue nameValue = input.value(QStringLiteral("repositoryName"));
+    if (!nameValue.isString() || nameValue.toString().isEmpty()) {
+        return Reply::error(400, kInvalidParameter,
+                            QStringLiteral("Invalid parameter at 'repositoryName' failed to satisfy constraint: "
+                                           "'Member must not be null'"));
+    }
+    const Reply foreign = foreignRegistry(input, kDescribeImages);
+    if (!foreign.errorCode.isEmpty())
+        return foreign;
+    const QString name = nameValue.toString();
+    const auto it = m_index.constFind(name);
+    if (it == m_index.constEnd()) {
+        return Reply::error(400, QStringLiteral("RepositoryNotFoundException"),
+                            QStringLiteral("The repository with name '%1' does not exist in the registry with id '%2'")
+                                .arg(name, m_registry.registryId));
+    }
+    const RepositoryIndex &index = *it;
+    const auto imagesIt = m_registry.images.constFind(name);
+    static const QVector<EcrImage> kNoImages;
+    const QVector<EcrImage> &images = imagesIt == m_registry.images.constEnd() ? kNoImages : *imagesIt;
+
+    const QJsonValue ids = input.value(QStringLiteral("imageIds"));
+    if (!ids.isUndefined() && !ids.isNull()) {
+        const QJsonArray list = ids.toArray();
+        if (!ids.isArray() || list.isEmpty() || list.size() > 100) {
+            return Reply::error(400, kInvalidParameter,
+                                QStringLiteral("Invalid parameter at 'imageIds' failed to satisfy constraint: "
+                                               "'Member must have length between 1 and 100'"));
+        }
+        if (input.contains(QStringLiteral("nextToken")) || input.contains(QStringLiteral("maxResults"))) {
+            return Reply::error(400, kInvalidParameter,
+                                QStringLiteral("imageIds cannot be combined with nextToken or maxResults"));
+        }
+        QByteArrayList items;
+        QVector<int> seen;
+        for (const QJsonValue &value : list) {
+            const QString digest = value.toObject().value(QStringLiteral("imageDigest")).toString();
+            const QString tag = value.toObject().value(QStringLiteral("imageTag")).toString();
+            int found = -1;
+            if (!digest.isEmpty() || !tag.isEmpty()) {
+                for (int i = 0; i < images.size() && found < 0; ++i) {
+                    if ((digest.isEmpty() || images.at(i).imageDigest == digest)
+                        && (tag.isEmpty() || images.at(i).imageTags.contains(tag)))
+                        found = i;
+                }
+            }
+            if (found < 0) {
+                auto quoted = [](const QString &s) { return s.isEmpty() ? QStringLiteral("null") : QLatin1Char('\'') + s + QLatin1Char('\''); };
+                return Reply::error(400, QStringLiteral("ImageNotFoundException"),
+                                    QStringLiteral("The image with imageId {imageDigest:%1, imageTag:%2} does not exist "
+                                                   "within the repository with name '%3' in the registry with id '%4'")
+                                        .arg(quoted(digest), quoted(tag), name, m_registry.registryId));
+            }
+            if (!seen.contains(found)) {
+                seen.append(found);
+                items.append(FakeEcrJson::image(images.at(found), imageTimeStyle(found), found % 2 == 0));
+            }
+        }
+        return Reply::ok(listReply("imageDetails", items, {}));
+    }
+
+    QString tagStatus = QStringLiteral("ANY");
+    const QJsonValue filter = input.value(QStringLiteral("filter"));
+    if (!filter.isUndefined() && !filter.isNull()) {
+        const QJsonValue status = filter.toObject().value(QStringLiteral("tagStatus"));
+        if (!filter.isObject() || (!status.isUndefined() && !status.isString())) {
+            return Reply::error(400, kInvalidParameter,
+                                QStringLiteral("Invalid parameter at 'filter' failed to satisfy constraint: "
+                                               "'Member must be an object with tagStatus TAGGED, UNTAGGED or ANY'"));
+        }
+        if (status.isString())
+            tagStatus = status.toString();
+        if (tagStatus != QLatin1String("TAGGED") && tagStatus != QLatin1String("UNTAGGED") && tagStatus != QLatin1String("ANY")) {
+            return Reply::error(400, kInvalidParameter,
+                                QStringLiteral("Invalid parameter at 'filter.tagStatus' failed to satisfy constraint: "
+                                               "'Member must satisfy enum value set: [TAGGED, UNTAGGED, ANY]'"));
+        }
+    }
+
+    const QByteArray context = kDescribeImages.toLatin1() + '\n' + name.toUtf8() + '\n' + tagStatus.toLatin1();
+    const PageRequest page = readPage(input, m_tokens, context);
+    if (!page.error.isEmpty())
+        return Reply::error(400, kInvalidParameter, page.error);
+
+    const QVector<int> *selection = nullptr;
+    if (tagStatus == QLatin1String("TAGGED"))
+        selection = &index.tagged;
+    else if (tagStatus == QLatin1String("UNTAGGED"))
+        selection = &index.untagged;
+    const int total = selection ? selection->size() : images.size();
+    const int begin = qMin(page.offset, total);
+    const int end = qMin(total, begin + qMin(page.size, m_pageCap));
+    QByteArrayList items;
+    items.reserve(end - begin);
+    for (int k = begin; k < end; ++k) {
+        const int i = selection ? selection->at(k) : k;
+        items.append(FakeEcrJson::image(images.at(i), imageTimeStyle(i), i % 2 == 0));
+    }
+    const QString next = end < total ? m_tokens.encode(end, context) : QString();
+    return Reply::ok(listReply("imageDetails", items, next));
+}

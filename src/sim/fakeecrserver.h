@@ -1,0 +1,130 @@
+#pragma once
+
+#include "fakeregistry.h"
+#include "pagetokencodec.h"
+#include "sigv4verifier.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QHostAddress>
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
+#include <QUrl>
+#include <QVector>
+
+#include <memory>
+
+class QHttpServer;
+class QHttpServerRequest;
+class QHttpServerResponder;
+
+// A fake Amazon ECR endpoint on loopback for tests, benchmarks and the exporter's --demo
+// mode: AWS JSON 1.1 over HTTP (DescribeRegistry, DescribeRepositories, DescribeImages),
+// SigV4 verification with AWS's error codes, opaque pagination, added latency, injected
+// faults and request counters. Serves a FakeRegistry; never blocks the event loop.
+class FakeEcrServer : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Fault {
+        Throttle,            // 400 {"__type":"ThrottlingException"}
+        TooManyRequests,     // 429 ThrottlingException
+        InternalError,       // 500 {"__type":"ServerException"}
+        ServiceUnavailable,  // 503 ServiceUnavailable
+        Slow,                // reply after slowMs (set with setSlowDelay) — used to trigger client timeouts
+        MalformedJson,       // 200 with a body that is not JSON
+        TruncatedJson,       // 200 with a valid reply cut in half
+        DropConnection,      // abort the TCP connection without a reply
+        AccessDenied,        // 400 AccessDeniedException
+        ExpiredToken,        // 400 ExpiredTokenException
+    };
+
+    explicit FakeEcrServer(QObject *parent = nullptr);
+    ~FakeEcrServer() override;
+
+    bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
+    quint16 port() const;
+    QUrl endpoint() const;                          // http://127.0.0.1:<port>
+
+    void setRegistry(const FakeRegistry &registry);
+    const FakeRegistry &registry() const;
+    // Requests must be SigV4-signed for service "ecr" and this region with one of these keys.
+    void setRegion(const QString &region);          // default: registry's region
+    void addCredentials(const QString &accessKeyId, const QString &secret, const QString &sessionToken = {});
+    void setVerifySignatures(bool on);              // default true
+    void setLatency(int ms);                        // added to every reply (default 0)
+    void setSlowDelay(int ms);                      // delay used by Fault::Slow (default 15000)
+    void setPageCap(int n);                         // max items per page whatever maxResults says (default 1000)
+    void setClockSkewLimit(int seconds);            // default 900 (AWS: 15 min)
+
+    // Fault injection: the next `count` requests for `operation` ("" = any) get `fault`.
+    void injectFault(const QString &operation, Fault fault, int count = 1);
+    // Fail one repository's DescribeImages with `fault` until cleared (count -1 = forever).
+    void injectRepositoryFault(const QString &repositoryName, Fault fault, int count = -1);
+    void clearFaults();
+
+    struct RecordedRequest {
+        QString operation;           // "DescribeImages", or "" when the target was unknown
+        QByteArray amzDate;          // X-Amz-Date as received
+        QByteArray signature;        // from the Authorization header (never logged)
+        QByteArray accessKeyId;      // from the Credential= part
+        QByteArray body;             // request JSON
+        int status = 0;              // status the fake answered (0 = connection dropped)
+        QString errorCode;           // __type it answered, empty on success
+    };
+    QVector<RecordedRequest> requests() const;     // in arrival order
+    int requestCount(const QString &operation = {}) const;
+    int peakConcurrentRequests() const;            // max requests being handled at once (with latency)
+    void resetCounters();
+
+signals:
+    void requestHandled(const QString &operation, int status);
+
+private:
+    struct Reply;
+    struct Pending;
+    struct RepositoryIndex {
+        int position = 0;            // in registry().repositories
+        QVector<int> tagged;         // indexes into images[name] of tagged images
+        QVector<int> untagged;
+    };
+    struct FaultRule {
+        QString operation;
+        Fault fault;
+        int remaining;
+    };
+
+    void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    Reply respond(const QString &operation, const QByteArray &body);
+    Reply dispatch(const QString &operation, const QByteArray &body);
+    Reply describeRegistry(const QJsonObject &input);
+    Reply describeRepositories(const QJsonObject &input);
+    Reply describeImages(const QJsonObject &input);
+    Reply foreignRegistry(const QJsonObject &input, const QString &operation) const;
+    bool takeFault(const QString &operation, const QByteArray &body, Fault *fault);
+    void finish(const std::shared_ptr<Pending> &pending, const Reply &reply);
+    void updateVerifierRegion();
+    QString effectiveRegion() const;
+
+    QHttpServer *m_http = nullptr;
+    quint16 m_port = 0;
+    QHostAddress m_address;
+    FakeRegistry m_registry;
+    QHash<QString, RepositoryIndex> m_index;
+    QString m_region;
+    SigV4Verifier m_verifier;
+    bool m_verify = true;
+    int m_latencyMs = 0;
+    int m_slowMs = 15000;
+    int m_pageCap = 1000;
+    PageTokenCodec m_tokens;
+    QVector<FaultRule> m_faults;
+    QHash<QString, FaultRule> m_repositoryFaults;
+
+    QVector<RecordedRequest> m_requests;
+    qint64 m_firstSerial = 0;        // serial number of m_requests[0]
+    qint64 m_nextSerial = 0;
+    int m_inFlight = 0;
+    int m_peakInFlight = 0;
+};
