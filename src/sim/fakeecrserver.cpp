@@ -128,7 +128,7 @@ bool FakeEcrServer::listen(const QHostAddress &address, quint16 port)
     m_http->bind(tcp);
     m_address = address;
     m_port = tcp->serverPort();
-    qCDebug(lcSim) << "FakeEcrServer: listening on" << endpoint().toString();
+    qCDebug(lcSim).noquote() << "FakeEcrServer: listening on" << endpoint().toString();
     return true;
 }
 
@@ -342,7 +342,7 @@ void FakeEcrServer::finish(const std::shared_ptr<Pending> &pending, const Reply 
         m_requests[slot].errorCode = reply.errorCode;
     }
     --m_inFlight;
-    qCDebug(lcSim).nospace() << "FakeEcrServer: " << (pending->operation.isEmpty() ? QStringLiteral("?") : pending->operation)
+    qCDebug(lcSim).nospace().noquote() << "FakeEcrServer: " << (pending->operation.isEmpty() ? QStringLiteral("?") : pending->operation)
                              << " -> " << status << (reply.errorCode.isEmpty() ? QString() : QLatin1Char(' ') + reply.errorCode)
                              << " in " << pending->clock.elapsed() << " ms";
     emit requestHandled(pending->operation, status);

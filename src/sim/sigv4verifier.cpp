@@ -236,6 +236,8 @@ SigV4Verifier::Outcome SigV4Verifier::verify(const Request &request, const QDate
     credentials.sessionToken = QString::fromUtf8(token);
 
     const SigV4Signer::Result expected = SigV4Signer::sign(rebuilt, credentials, options);
+    if (!expected.ok())
+        return fail(outcome, kInvalid, QStringLiteral("The request cannot be verified: %1").arg(expected.error.message));
     // A different header set (e.g. x-amz-date not signed) can never produce the same signature.
     if (expected.signedHeaders != auth.signedHeaders || !constantTimeEquals(expected.signature, auth.signature))
         return fail(outcome, kInvalid, kMismatch);
