@@ -1,0 +1,122 @@
+#include "httpconnection.h"
+
+#include "logcategories.h"
+
+#include <QHttpServerResponder>
+#include <QTcpSocket>
+
+HttpConnection *HttpConnection::forSocket(QTcpSocket *socket,
+                                          const std::shared_ptr<HttpConnectionCounters> &counters)
+{
+    auto *existing = socket->findChild<HttpConnection *>(QString(), Qt::FindDirectChildrenOnly);
+    if (existing)
+        return existing;
+    return new HttpConnection(socket, counters);
+}
+
+HttpConnection::HttpConnection(QTcpSocket *socket, std::shared_ptr<HttpConnectionCounters> counters)
+    : QObject(socket), m_socket(socket), m_counters(std::move(counters))
+{
+    ++m_counters->connections;
+    connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::feed);
+    connect(socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
+}
+
+HttpConnection::~HttpConnection()
+{
+    // The socket is being destroyed (we are its child): do not touch it here.
+    m_disconnected = true;
+    dropAll();
+    --m_counters->connections;
+}
+
+void HttpConnection::respond(QHttpServerResponder &&responder, HttpResponse response)
+{
+    if (m_disconnected || m_socket->state() != QAbstractSocket::ConnectedState)
+        return; // nobody to answer; the responder is dropped unused
+    ++m_counters->activeResponses;
+    m_queue.push_back(Pending{std::make_unique<QHttpServerResponder>(std::move(responder)),
+                              std::move(response)});
+    if (!m_current)
+        startNext();
+}
+
+void HttpConnection::startNext()
+{
+    if (m_current || m_queue.empty() || m_disconnected)
+        return;
+    m_current = std::make_unique<Pending>(std::move(m_queue.front()));
+    m_queue.pop_front();
+
+    QHttpServerResponder &responder = *m_current->responder;
+    const HttpResponse &response = m_current->response;
+    responder.writeStatusLine(QHttpServerResponder::StatusCode(response.status));
+    for (const auto &header : response.headers)
+        responder.writeHeader(header.first, header.second);
+    responder.writeHeader(QByteArrayLiteral("Content-Length"),
+                          QByteArray::number(response.body.size()));
+    // The first writeBody() emits the blank line that ends the headers; the body itself
+    // goes straight to the socket in slices (see feed()).
+    responder.writeBody(QByteArray());
+
+    m_streamingBody = response.headOnly ? QByteArray() : response.body;
+    m_offset = 0;
+    feed();
+}
+
+void HttpConnection::feed()
+{
+    if (!m_current || m_disconnected)
+        return;
+    const qint64 size = m_streamingBody.size();
+    // Keep at most about one slice queued in the socket: memory per connection stays
+    // bounded however large the body is.
+    while (m_offset < size && m_socket->bytesToWrite() < SliceSize) {
+        const qint64 n = qMin(SliceSize, size - m_offset);
+        // fromRawData: Qt 6's write(const QByteArray &) keeps a shallow reference to chunks
+        // of 4 KiB and more, so this avoids a copy; m_streamingBody keeps the bytes alive.
+        const qint64 written = m_socket->write(
+                QByteArray::fromRawData(m_streamingBody.constData() + m_offset, qsizetype(n)));
+        if (written != n) {
+            qCWarning(lcHttp) << "writing a response body failed:" << m_socket->errorString();
+            m_socket->abort();
+            return;
+        }
+        m_offset += n;
+    }
+    if (m_offset == size && m_socket->bytesToWrite() == 0)
+        finishCurrent();
+}
+
+void HttpConnection::finishCurrent()
+{
+    const bool close = m_current->response.closeAfter;
+    m_current.reset();
+    m_streamingBody = QByteArray(); // fully sent: the socket no longer references it
+    m_offset = 0;
+    --m_counters->activeResponses;
+    if (close) {
+        dropAll();
+        m_socket->disconnectFromHost();
+        return;
+    }
+    startNext();
+}
+
+void HttpConnection::onDisconnected()
+{
+    m_disconnected = true;
+    // m_streamingBody stays until the socket is destroyed: its write buffer may still
+    // hold shallow slices of it.
+    dropAll();
+}
+
+void HttpConnection::dropAll()
+{
+    if (m_current) {
+        m_current.reset();
+        --m_counters->activeResponses;
+    }
+    m_counters->activeResponses -= int(m_queue.size());
+    m_queue.clear();
+}
