@@ -211,6 +211,7 @@ private slots:
     void faultScopes();
     void slowReplyAndClientTimeout();
     void dropConnection();
+    void destroyedWhileRepliesPending();
 
     // latency, concurrency, counters
     void latencyAndPeakConcurrency();
@@ -1128,6 +1129,21 @@ void TstFakeEcr::dropConnection()
     m_server->clearFaults();
     QCOMPARE(call(QStringLiteral("DescribeImages"),
                   jsonBody({{"repositoryName", m_registry.repositories.at(0).repositoryName}}), defaults()).status, 200);
+}
+
+void TstFakeEcr::destroyedWhileRepliesPending()
+{
+    m_server->setLatency(400);
+    QNetworkReply *reply = start(QStringLiteral("DescribeRegistry"), "{}", defaults());
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->requestCount(), 1, 5000);
+    m_server.reset();   // the delayed answer must neither crash nor reach the client
+    const Call c = wait(reply);
+    QVERIFY(c.finished);
+    QVERIFY(c.error != QNetworkReply::NoError);
+    // Let the orphaned latency timer expire; nothing observable may happen.
+    QTest::qWait(600);
+    init();
+    QCOMPARE(call(QStringLiteral("DescribeRegistry"), "{}", defaults()).status, 200);
 }
 
 // ---------------------------------------------------------------------------- latency, counters
