@@ -34,6 +34,13 @@ void HttpConnection::respond(QHttpServerResponder &&responder, HttpResponse resp
 {
     if (m_disconnected || m_socket->state() != QAbstractSocket::ConnectedState)
         return; // nobody to answer; the responder is dropped unused
+    if (m_queue.size() >= MaxQueuedResponses) {
+        // A client pipelining without reading: stop it before it costs memory.
+        qCWarning(lcHttp).noquote() << "closing connection from" << m_socket->peerAddress().toString()
+                                    << "with more than" << MaxQueuedResponses << "pipelined requests";
+        m_socket->abort();
+        return;
+    }
     ++m_counters->activeResponses;
     m_queue.push_back(Pending{std::make_unique<QHttpServerResponder>(std::move(responder)),
                               std::move(response)});

@@ -36,9 +36,12 @@ class HttpConnection : public QObject
 public:
     // How much of a body is queued in the socket at a time.
     static constexpr qint64 SliceSize = 256 * 1024;
+    // Pipelined requests waiting behind the one being sent; more closes the connection.
+    static constexpr std::size_t MaxQueuedResponses = 64;
 
     // The writer attached to `socket`, created on first use.
-    static HttpConnection *forSocket(QTcpSocket *socket, const std::shared_ptr<HttpConnectionCounters> &counters);
+    static HttpConnection *forSocket(QTcpSocket *socket,
+                                     const std::shared_ptr<HttpConnectionCounters> &counters);
 
     ~HttpConnection() override;
 

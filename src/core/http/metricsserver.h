@@ -27,7 +27,9 @@ class QTcpSocket;
 //   /-/ready          503 until setReady(true), then 200 "OK"
 //   anything else     404
 // Every response carries Content-Length. Connections are persistent (HTTP/1.1 keep-alive)
-// unless the client sends "Connection: close".
+// unless the client sends "Connection: close"; pipelined requests are answered in order
+// (more than 64 waiting closes the connection). There is no idle timeout (Qt 6.4 has none).
+// Single-threaded: use it (setMetrics() included) from the thread it lives in.
 class MetricsServer : public QObject
 {
     Q_OBJECT

@@ -253,6 +253,7 @@ private slots:
     void pipelinedRequestsAnsweredInOrder();
     void bodySwapDuringInFlightScrape();
     void clientAbortMidBody();
+    void pipelineFloodIsCut();
     void connectionCloseIsHonoured();
     void closeStopsListeningButFinishesInFlight();
 
@@ -821,6 +822,32 @@ void tst_MetricsServer::clientAbortMidBody()
     const Fetched fetched = fetch(QStringLiteral("/metrics"));
     QCOMPARE(fetched.status, 200);
     QCOMPARE(sha256(fetched.body), m_bigHash);
+}
+
+void tst_MetricsServer::pipelineFloodIsCut()
+{
+    // A client that pipelines without reading cannot make the server queue without bound.
+    m_server->setMetrics(m_big);
+    RawClient client(m_server->port(), 64 * 1024);
+    QVERIFY(client.waitConnected());
+    QByteArray flood = RawClient::request("GET", "/metrics");
+    for (int i = 0; i < 100; ++i)
+        flood += RawClient::request("GET", "/-/healthy");
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("more than 64 pipelined requests")));
+    client.send(flood);
+    QVERIFY(waitUntil([&] { return m_server->openConnections() == 0; }));
+    QCOMPARE(m_server->activeResponses(), 0);
+    // The client (which stopped reading at 64 KiB) sees the connection reset once it reads.
+    client.socket.setReadBufferSize(0);
+    QVERIFY(waitUntil([&] {
+        client.pump();
+        return client.socket.state() == QAbstractSocket::UnconnectedState;
+    }));
+    QVERIFY(client.buffer.size() < m_big.size());
+
+    // A well-behaved pipeline of a few requests is fine (see pipelinedRequestsAnsweredInOrder).
+    const Fetched fetched = fetch(QStringLiteral("/-/healthy"));
+    QCOMPARE(fetched.status, 200);
 }
 
 void tst_MetricsServer::connectionCloseIsHonoured()
