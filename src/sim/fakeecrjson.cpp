@@ -15,7 +15,7 @@ void key(QByteArray &out, const char *name)
 void member(QByteArray &out, const char *name, const QString &value)
 {
     key(out, name);
-    out += FakeEcrJson::string(value);
+    FakeEcrJson::appendString(out, value);
 }
 
 void optionalMember(QByteArray &out, const char *name, const QString &value)
@@ -63,10 +63,24 @@ QByteArray FakeEcrJson::timestamp(const QDateTime &time, TimeStyle style)
 
 QByteArray FakeEcrJson::string(const QString &text)
 {
-    const QByteArray utf8 = text.toUtf8();
     QByteArray out;
-    out.reserve(utf8.size() + 2);
+    out.reserve(text.size() + 2);
+    appendString(out, text);
+    return out;
+}
+
+void FakeEcrJson::appendString(QByteArray &out, const QString &text)
+{
+    const QByteArray utf8 = text.toUtf8();
     out += '"';
+    bool plain = true;
+    for (const char *c = utf8.constData(), *end = c + utf8.size(); c != end && plain; ++c)
+        plain = *c != '"' && *c != '\\' && static_cast<unsigned char>(*c) >= 0x20;
+    if (plain) {
+        out += utf8;   // the common case: names, tags, digests, ARNs
+        out += '"';
+        return;
+    }
     for (const char c : utf8) {
         switch (c) {
         case '"': out += "\\\""; break;
@@ -84,13 +98,18 @@ QByteArray FakeEcrJson::string(const QString &text)
         }
     }
     out += '"';
-    return out;
 }
 
 QByteArray FakeEcrJson::repository(const EcrRepository &r, TimeStyle style)
 {
     QByteArray out;
     out.reserve(512);
+    appendRepository(out, r, style);
+    return out;
+}
+
+void FakeEcrJson::appendRepository(QByteArray &out, const EcrRepository &r, TimeStyle style)
+{
     out += '{';
     member(out, "repositoryArn", r.repositoryArn);
     member(out, "registryId", r.registryId);
@@ -124,13 +143,18 @@ QByteArray FakeEcrJson::repository(const EcrRepository &r, TimeStyle style)
         out += '}';
     }
     out += '}';
-    return out;
 }
 
 QByteArray FakeEcrJson::image(const EcrImage &i, TimeStyle style, bool emptySeverityObject)
 {
     QByteArray out;
-    out.reserve(768);
+    out.reserve(1024);
+    appendImage(out, i, style, emptySeverityObject);
+    return out;
+}
+
+void FakeEcrJson::appendImage(QByteArray &out, const EcrImage &i, TimeStyle style, bool emptySeverityObject)
+{
     out += '{';
     member(out, "registryId", i.registryId);
     member(out, "repositoryName", i.repositoryName);
@@ -141,7 +165,7 @@ QByteArray FakeEcrJson::image(const EcrImage &i, TimeStyle style, bool emptySeve
         for (int t = 0; t < i.imageTags.size(); ++t) {
             if (t > 0)
                 out += ',';
-            out += string(i.imageTags.at(t));
+            appendString(out, i.imageTags.at(t));
         }
         out += ']';
     }
@@ -181,7 +205,6 @@ QByteArray FakeEcrJson::image(const EcrImage &i, TimeStyle style, bool emptySeve
     optionalTime(out, "lastArchivedAt", i.lastArchivedAt, style);
     optionalTime(out, "lastActivatedAt", i.lastActivatedAt, style);
     out += '}';
-    return out;
 }
 
 QByteArray FakeEcrJson::error(const QString &code, const QString &message)

@@ -21,5 +21,9 @@ public:
     // emptySeverityObject: with a scan summary but no findings, write "findingSeverityCounts":{}
     // (true) or leave the member out (false); AWS has been seen doing both.
     static QByteArray image(const EcrImage &image, TimeStyle style, bool emptySeverityObject);
+    // The same, appended to `out` (no temporaries: pages of 1000 images are built this way).
+    static void appendString(QByteArray &out, const QString &text);
+    static void appendRepository(QByteArray &out, const EcrRepository &repository, TimeStyle style);
+    static void appendImage(QByteArray &out, const EcrImage &image, TimeStyle style, bool emptySeverityObject);
     static QByteArray error(const QString &code, const QString &message);
 };

@@ -23,6 +23,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <functional>
 #include <memory>
 
 namespace {
@@ -184,6 +185,8 @@ private slots:
     // JSON text helpers
     void timestampText_data();
     void timestampText();
+    void jsonStrings_data();
+    void jsonStrings();
     void pageTokens();
 
     // wire format and pagination
@@ -217,6 +220,7 @@ private slots:
     void latencyAndPeakConcurrency();
     void counters();
     void bigPagesAreFast();
+    void benchmarkScale();
 };
 
 void TstFakeEcr::initTestCase()
@@ -522,6 +526,26 @@ void TstFakeEcr::timestampText()
     // Both read back as the same instant.
     QCOMPARE(qRound64(plain.toDouble() * 1000), ms);
     QCOMPARE(qRound64(exponent.toDouble() * 1000), ms);
+}
+
+void TstFakeEcr::jsonStrings_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::newRow("plain") << QStringLiteral("team-a/api");
+    QTest::newRow("quote and backslash") << QStringLiteral("a\"b\\c");
+    QTest::newRow("control characters") << QStringLiteral("line\nbreak\ttab\r\x01\x1f");
+    QTest::newRow("non-ASCII") << QStringLiteral("caf\u00e9 \u4e2d\u6587 \U0001F600");
+    QTest::newRow("empty") << QString();
+}
+
+void TstFakeEcr::jsonStrings()
+{
+    QFETCH(QString, text);
+    // Qt's own JSON parser is the independent judge of the escaping.
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson("[" + FakeEcrJson::string(text) + "]", &error);
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QCOMPARE(doc.array().at(0).toString(), text);
 }
 
 void TstFakeEcr::pageTokens()
@@ -1235,6 +1259,55 @@ void TstFakeEcr::bigPagesAreFast()
     qInfo("%d images in %d pages of up to 1000 in %lld ms", total, int(pages.size()), elapsed);
     // Generous: a debug build on a busy 2-core machine still answers a page in well under a second.
     QVERIFY2(elapsed < 3000 * pages.size(), qPrintable(QString::number(elapsed)));
+}
+
+// The benchmark's scenario: 1,000 repositories x ~100 images, 20 ms latency, signatures
+// verified, 6 requests in flight. Every image must arrive once, concurrently.
+void TstFakeEcr::benchmarkScale()
+{
+    FakeRegistry::Spec spec;
+    spec.repositories = 1000;
+    spec.imagesPerRepository = 100;
+    const FakeRegistry big = FakeRegistry::generate(spec);
+    m_server->setRegistry(big);
+    m_server->setLatency(20);
+
+    QElapsedTimer clock;
+    clock.start();
+    const QList<Call> repoPages = walk(QStringLiteral("DescribeRepositories"), {}, 1000);
+    QCOMPARE(repoPages.size(), 1);
+    const QJsonArray repos = repoPages.at(0).json.value(QStringLiteral("repositories")).toArray();
+    QCOMPARE(repos.size(), 1000);
+
+    int next = 0, running = 0, images = 0, failures = 0;
+    std::function<void()> launch = [&] {
+        while (running < 6 && next < repos.size()) {
+            const QString name = repos.at(next++).toObject().value(QStringLiteral("repositoryName")).toString();
+            QNetworkReply *reply = start(QStringLiteral("DescribeImages"),
+                                         jsonBody({{"repositoryName", name}, {"maxResults", 1000}}), defaults());
+            ++running;
+            connect(reply, &QNetworkReply::finished, this, [&, reply] {
+                reply->deleteLater();
+                --running;
+                const QJsonObject page = QJsonDocument::fromJson(reply->readAll()).object();
+                if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 200
+                    || page.contains(QStringLiteral("nextToken")))
+                    ++failures;
+                images += page.value(QStringLiteral("imageDetails")).toArray().size();
+                launch();
+            });
+        }
+    };
+    launch();
+    QTRY_VERIFY_WITH_TIMEOUT(running == 0 && next == repos.size(), 120000);
+    const qint64 elapsed = clock.elapsed();
+    QCOMPARE(failures, 0);
+    QCOMPARE(images, big.imageCount(false));
+    QCOMPARE(m_server->requestCount(QStringLiteral("DescribeImages")), 1000);
+    QCOMPARE(m_server->peakConcurrentRequests(), 6);
+    qInfo("%d images from 1000 repositories, 6 in flight, 20 ms latency: %lld ms", images, elapsed);
+    // 1000 requests / 6 in flight x 20 ms = 3.3 s of pure latency; the rest is work.
+    QVERIFY2(elapsed < 60000, qPrintable(QString::number(elapsed)));
 }
 
 QTEST_GUILESS_MAIN(TstFakeEcr)
