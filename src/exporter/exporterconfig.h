@@ -48,6 +48,9 @@ struct ExporterConfig
     // "0.0.0.0:9000", "[::1]:9000": for log lines and error messages.
     QString listenAddressText() const;
 
+    // The result type (defined below: a struct cannot hold its own type as a member).
+    using ParseResult = ExporterConfigResult;
+
     // `arguments` as QCoreApplication::arguments(): the first entry is the program.
     static ExporterConfigResult parse(const QStringList &arguments, const QProcessEnvironment &env);
 

@@ -326,7 +326,7 @@ void tst_ExporterConfig::parse()
     QFETCH(QString, error);
     QFETCH(Expect, expect);
 
-    const ExporterConfigResult r =
+    const ExporterConfig::ParseResult r =
             ExporterConfig::parse(QStringList{QStringLiteral("ecr_exporter")} + args, makeEnv(env));
     if (!error.isEmpty()) {
         QCOMPARE(r.error, error);
