@@ -67,6 +67,7 @@ struct AwsHttpClient::Job
 
     State state = State::Queued;
     bool holdsSlot = false;
+    QString hostKey;                   // scheme://host:port, for the per-host limit
     int attempts = 0;
     int attemptsAllowed = 1;
     bool expiredTokenRetryUsed = false;
@@ -92,12 +93,14 @@ AwsHttpClient::AwsHttpClient(QNetworkAccessManager *nam, CredentialProvider *cre
           r.baseDelayMs = std::max(0, options.retryBaseDelayMs);
           r.maxDelayMs = std::max(0, options.retryMaxDelayMs);
           r.useQuota = options.retryQuota;
+          r.quotaCapacity = std::max(0, options.retryQuotaCapacity);
           return r;
       }())
 {
     Q_ASSERT(nam);
     m_options.maxAttempts = std::max(1, m_options.maxAttempts);
     m_options.maxInFlight = std::max(1, m_options.maxInFlight);
+    m_options.maxInFlightPerHost = std::max(1, m_options.maxInFlightPerHost);
     if (!m_options.clock)
         m_options.clock = [] { return QDateTime::currentDateTimeUtc(); };
     if (!m_options.random)
@@ -222,6 +225,8 @@ void AwsHttpClient::send(const AwsRequest &request, const AwsErrorParser &errorP
     j->connectTimeoutMs = request.connectTimeoutMs > 0 ? request.connectTimeoutMs : m_options.connectTimeoutMs;
     j->requestTimeoutMs = request.requestTimeoutMs > 0 ? request.requestTimeoutMs : m_options.requestTimeoutMs;
     j->sinceSend.start();
+    const QUrl normalized = normalizedUrl(request.url);
+    j->hostKey = normalized.scheme() + QLatin1String("://") + QString::fromLatin1(hostHeader(normalized));
     if (context && context != this)
         j->contextConnection = connect(context, &QObject::destroyed, this, [this, id] { cancel(id); });
     m_jobs.emplace(id, std::move(owned));
@@ -238,11 +243,20 @@ void AwsHttpClient::send(const AwsRequest &request, const AwsErrorParser &errorP
 
 void AwsHttpClient::pump()
 {
-    while (m_inFlight < m_options.maxInFlight && !m_queue.empty()) {
-        const quint64 id = m_queue.front();
-        m_queue.pop_front();
-        if (Job *j = job(id))
-            startAttempt(j);
+    // FIFO, except that a job whose host is saturated lets later jobs for other hosts pass.
+    for (auto it = m_queue.begin(); it != m_queue.end() && m_inFlight < m_options.maxInFlight;) {
+        Job *j = job(*it);
+        if (!j) {
+            it = m_queue.erase(it);
+            continue;
+        }
+        if (m_inFlightPerHost.value(j->hostKey) >= m_options.maxInFlightPerHost) {
+            ++it;
+            continue;
+        }
+        m_queue.erase(it);
+        startAttempt(j);
+        it = m_queue.begin(); // startAttempt may have changed the queue
     }
 }
 
@@ -250,6 +264,7 @@ void AwsHttpClient::startAttempt(Job *j)
 {
     j->holdsSlot = true;
     ++m_inFlight;
+    ++m_inFlightPerHost[j->hostKey];
     m_peakInFlight = std::max(m_peakInFlight, m_inFlight);
     ++j->attempts;
     j->sinceAttempt.start();
@@ -373,9 +388,13 @@ void AwsHttpClient::dispatch(Job *j, const AwsCredentials &credentials)
     j->connectTimer->setInterval(std::max(1, j->connectTimeoutMs));
     connect(j->connectTimer, &QTimer::timeout, this,
             [this, id, reply] { onTimeout(id, reply, TimeoutKind::Connect); });
+    // The connect phase runs from here until the request is on the wire. It starts now, not
+    // at socketStartedConnecting: a reply can inherit a connection attempt that an aborted
+    // reply began, and then that signal never comes. A fresh connect restarts the clock.
     connect(reply, &QNetworkReply::socketStartedConnecting, j->connectTimer, qOverload<>(&QTimer::start));
     connect(reply, &QNetworkReply::requestSent, j->connectTimer, &QTimer::stop);
     connect(reply, &QNetworkReply::finished, this, [this, id, reply] { onReplyFinished(id, reply); });
+    j->connectTimer->start();
     j->requestTimer->start();
 
     qCDebug(lcAws).nospace() << r.operation << ": attempt " << j->attempts << "/" << j->attemptsAllowed
@@ -411,7 +430,8 @@ void AwsHttpClient::onReplyFinished(quint64 id, QNetworkReply *reply)
     const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     response.httpStatus = status.isValid() ? status.toInt() : 0;
     response.headers = reply->rawHeaderPairs();
-    response.body = reply->readAll();
+    if (reply->isOpen()) // not after abort()
+        response.body = reply->readAll();
     response.requestId = QString::fromLatin1(response.header("x-amzn-RequestId"));
     if (response.requestId.isEmpty())
         response.requestId = QString::fromLatin1(response.header("x-amz-request-id"));
@@ -516,6 +536,8 @@ void AwsHttpClient::releaseSlot(Job *j)
     if (j->holdsSlot) {
         j->holdsSlot = false;
         --m_inFlight;
+        if (--m_inFlightPerHost[j->hostKey] <= 0)
+            m_inFlightPerHost.remove(j->hostKey);
     }
 }
 

@@ -7,6 +7,7 @@
 #include "retrypolicy.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
@@ -39,11 +40,16 @@ public:
         int maxAttempts = 3;             // standard mode; AWS_MAX_ATTEMPTS (see RetryPolicy)
         int retryBaseDelayMs = 1000;     // backoff: rand * min(base * 2^(i-1), cap)
         int retryMaxDelayMs = 20000;
-        bool retryQuota = true;          // standard-mode retry token bucket (500, cost 5/10)
-        int connectTimeoutMs = 2000;     // socket connect (+TLS) until the request is sent
+        bool retryQuota = true;          // standard-mode retry token bucket (cost 5, 10 after a timeout)
+        int retryQuotaCapacity = 500;
+        int connectTimeoutMs = 2000;     // DNS, TCP, TLS: from sending until the request is written
         int requestTimeoutMs = 10000;    // one attempt, from sending to the last byte
         int credentialsTimeoutMs = 30000; // waiting for the CredentialProvider
         int maxInFlight = 8;             // attempts on the wire at once; more wait in a FIFO queue
+        // Attempts to one host:port at once. Qt opens at most 6 HTTP/1.1 connections per host
+        // and queues the rest internally, where our timeouts would already be running; so we
+        // keep the surplus in our own queue instead.
+        int maxInFlightPerHost = 6;
         std::function<QDateTime()> clock;  // signing time (UTC); default: the wall clock
         std::function<double()> random;    // jitter in [0,1); default: QRandomGenerator
     };
@@ -112,5 +118,6 @@ private:
     std::deque<quint64> m_queue;
     quint64 m_nextId = 1;
     int m_inFlight = 0;
+    QHash<QString, int> m_inFlightPerHost;
     int m_peakInFlight = 0;
 };
