@@ -61,12 +61,16 @@ void HttpConnection::startNext()
     for (const auto &header : response.headers)
         responder.writeHeader(header.first, header.second);
     responder.writeHeader(QByteArrayLiteral("Content-Length"),
-                          QByteArray::number(response.body.size()));
+                          QByteArray::number(response.contentLength()));
     // The first writeBody() emits the blank line that ends the headers; the body itself
     // goes straight to the socket in slices (see feed()).
     responder.writeBody(QByteArray());
 
-    m_streamingBody = response.headOnly ? QByteArray() : response.body;
+    if (!response.headOnly) {
+        m_parts[0] = response.body;
+        m_parts[1] = response.tail;
+    }
+    m_part = 0;
     m_offset = 0;
     feed();
 }
@@ -75,15 +79,21 @@ void HttpConnection::feed()
 {
     if (!m_current || m_disconnected)
         return;
-    const qint64 size = m_streamingBody.size();
     // Keep at most about one slice queued in the socket: memory per connection stays
     // bounded however large the body is.
-    while (m_offset < size && m_socket->bytesToWrite() < SliceSize) {
-        const qint64 n = qMin(SliceSize, size - m_offset);
+    while (m_socket->bytesToWrite() < SliceSize) {
+        while (m_part < 2 && m_offset >= m_parts[m_part].size()) {
+            ++m_part;
+            m_offset = 0;
+        }
+        if (m_part == 2)
+            break;
+        const QByteArray &part = m_parts[m_part];
+        const qint64 n = qMin(SliceSize, qint64(part.size()) - m_offset);
         // fromRawData: Qt 6's write(const QByteArray &) keeps a shallow reference to chunks
-        // of 4 KiB and more, so this avoids a copy; m_streamingBody keeps the bytes alive.
-        const qint64 written = m_socket->write(
-                QByteArray::fromRawData(m_streamingBody.constData() + m_offset, qsizetype(n)));
+        // of 4 KiB and more, so this avoids a copy; m_parts keeps the bytes alive.
+        const qint64 written =
+                m_socket->write(QByteArray::fromRawData(part.constData() + m_offset, qsizetype(n)));
         if (written != n) {
             qCWarning(lcHttp) << "writing a response body failed:" << m_socket->errorString();
             m_socket->abort();
@@ -91,7 +101,7 @@ void HttpConnection::feed()
         }
         m_offset += n;
     }
-    if (m_offset == size && m_socket->bytesToWrite() == 0)
+    if (m_part == 2 && m_socket->bytesToWrite() == 0)
         finishCurrent();
 }
 
@@ -99,7 +109,8 @@ void HttpConnection::finishCurrent()
 {
     const bool close = m_current->response.closeAfter;
     m_current.reset();
-    m_streamingBody = QByteArray(); // fully sent: the socket no longer references it
+    m_parts[0] = m_parts[1] = QByteArray(); // fully sent: the socket no longer references them
+    m_part = 0;
     m_offset = 0;
     --m_counters->activeResponses;
     if (close) {
@@ -113,8 +124,8 @@ void HttpConnection::finishCurrent()
 void HttpConnection::onDisconnected()
 {
     m_disconnected = true;
-    // m_streamingBody stays until the socket is destroyed: its write buffer may still
-    // hold shallow slices of it.
+    // m_parts stay until the socket is destroyed: its write buffer may still hold shallow
+    // slices of them.
     dropAll();
 }
 

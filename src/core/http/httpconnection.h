@@ -67,9 +67,11 @@ private:
     std::shared_ptr<HttpConnectionCounters> m_counters;
     std::deque<Pending> m_queue;
     std::unique_ptr<Pending> m_current;
-    // The body being streamed. Kept until the socket has sent it or is destroyed: the
-    // socket's write buffer may reference it without copying (QByteArray::fromRawData).
-    QByteArray m_streamingBody;
-    qint64 m_offset = 0;
+    // The body (and tail) being streamed. Kept until the socket has sent them or is
+    // destroyed: the socket's write buffer may reference them without copying
+    // (QByteArray::fromRawData).
+    QByteArray m_parts[2];
+    int m_part = 0;        // index into m_parts of the next bytes to queue
+    qint64 m_offset = 0;   // within m_parts[m_part]
     bool m_disconnected = false;
 };

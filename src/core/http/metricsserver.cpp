@@ -188,6 +188,11 @@ bool MetricsServer::hasMetrics() const
     return m_hasMetrics;
 }
 
+void MetricsServer::setBodyTail(BodyTail tail)
+{
+    m_bodyTail = std::move(tail);
+}
+
 void MetricsServer::setReady(bool ready)
 {
     m_ready = ready;
@@ -261,6 +266,8 @@ HttpResponse MetricsServer::route(const QHttpServerRequest &request)
                 response.headers.append({QByteArrayLiteral("Content-Encoding"), QByteArrayLiteral("gzip")});
             response.headers.append({QByteArrayLiteral("Vary"), QByteArrayLiteral("Accept-Encoding")});
             response.body = gzip ? m_gzip : m_plain;
+            if (m_bodyTail)
+                response.tail = m_bodyTail(gzip);
             if (!head)
                 emit scraped(gzip);
         }
@@ -285,6 +292,6 @@ HttpResponse MetricsServer::route(const QHttpServerRequest &request)
     }
     qCDebug(lcHttp).noquote() << request.remoteAddress().toString()
                               << (head ? "HEAD" : method == QHttpServerRequest::Method::Get ? "GET" : "other")
-                              << path << "->" << response.status << response.body.size() << "bytes";
+                              << path << "->" << response.status << response.contentLength() << "bytes";
     return response;
 }

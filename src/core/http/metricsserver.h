@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 struct HttpConnectionCounters;
@@ -60,6 +61,14 @@ public:
     void setMetrics(const QByteArray &plain, const QByteArray &gzip = QByteArray());
     bool hasMetrics() const;
 
+    // Optional per-scrape completion: when set, a metrics response is the body given to
+    // setMetrics() (then a prefix) followed by tail(gzip), called once per GET/HEAD of the
+    // telemetry path with the encoding chosen for that request. For gzip it must return
+    // the bytes that complete the member begun by the gzip prefix (see GzipSplice). It runs
+    // in the request's handling, so it must be quick (e.g. the process_* metrics).
+    using BodyTail = std::function<QByteArray(bool gzip)>;
+    void setBodyTail(BodyTail tail);
+
     void setReady(bool ready);        // /-/ready answers 503 until this is true
     bool isReady() const;
 
@@ -92,6 +101,7 @@ private:
     QString m_telemetryPath = QStringLiteral("/metrics");
     QByteArray m_plain;
     QByteArray m_gzip;
+    BodyTail m_bodyTail;
     bool m_hasMetrics = false;
     bool m_ready = false;
     QByteArray m_landingPage;

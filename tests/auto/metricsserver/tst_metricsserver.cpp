@@ -247,6 +247,8 @@ private slots:
     void head_data();
     void head();
     void scrapedSignal();
+    void bodyTailCompletesEachScrape();
+    void largeBodyWithTail();
 
     void largeBodyIntactViaQnam();
     void largeBodyThenKeepAliveRequest();
@@ -706,6 +708,51 @@ void tst_MetricsServer::scrapedSignal()
     QCOMPARE(scraped.count(), 2);
     QCOMPARE(scraped.at(0).at(0).toBool(), false);
     QCOMPARE(scraped.at(1).at(0).toBool(), true);
+}
+
+void tst_MetricsServer::bodyTailCompletesEachScrape()
+{
+    QList<bool> calls;
+    m_server->setBodyTail([&calls](bool gzip) {
+        calls.append(gzip);
+        return gzip ? QByteArray("<gzip tail>") : QByteArray("process_up 1\n");
+    });
+    RawClient client(m_server->port());
+    QVERIFY(client.waitConnected());
+    client.send(RawClient::request("GET", "/metrics"));
+    auto response = client.next();
+    QVERIFY(response);
+    QCOMPARE(response->body, m_smallPlain + "process_up 1\n");
+    QCOMPARE(response->header("Content-Length").toLongLong(), m_smallPlain.size() + 13);
+
+    client.send(RawClient::request("GET", "/metrics", "Accept-Encoding: gzip\r\n"));
+    response = client.next();
+    QVERIFY(response);
+    QCOMPARE(response->header("Content-Encoding"), QByteArray("gzip"));
+    QCOMPARE(response->body, m_smallGzip + "<gzip tail>");
+
+    client.send(RawClient::request("HEAD", "/metrics"));
+    response = client.next(true);
+    QVERIFY(response);
+    QCOMPARE(response->header("Content-Length").toLongLong(), m_smallPlain.size() + 13);
+
+    client.send(RawClient::request("GET", "/-/healthy")); // other routes do not call it
+    QVERIFY(client.next());
+    QCOMPARE(calls, (QList<bool>{false, true, false}));
+}
+
+void tst_MetricsServer::largeBodyWithTail()
+{
+    // The tail follows a body that spans many slices, on the exact byte boundary.
+    m_server->setMetrics(m_big);
+    m_server->setBodyTail([](bool) { return QByteArray("tail_metric 42\n"); });
+    RawClient client(m_server->port());
+    QVERIFY(client.waitConnected());
+    client.send(RawClient::request("GET", "/metrics"));
+    const auto response = client.next();
+    QVERIFY(response);
+    QCOMPARE(response->body.size(), m_big.size() + 15);
+    QCOMPARE(sha256(response->body), sha256(m_big + "tail_metric 42\n"));
 }
 
 // --- large bodies, keep-alive, pipelining, swaps, aborts
