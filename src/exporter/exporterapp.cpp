@@ -1,0 +1,237 @@
+#include "exporterapp.h"
+
+#include "aws/awshttpclient.h"
+#include "aws/awssharedconfig.h"
+#include "aws/defaultcredentialchain.h"
+#include "aws/endpointresolver.h"
+#include "aws/regionresolver.h"
+#include "aws/retrypolicy.h"
+#include "aws/staticcredentialprovider.h"
+#include "ecr/ecrclient.h"
+#include "fakeecrserver.h"
+#include "fakeregistry.h"
+#include "http/metricsserver.h"
+#include "logcategories.h"
+#include "metrics/buildinfo.h"
+#include "metrics/metricspublisher.h"
+#include "model/registryrefresher.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QSaveFile>
+#include <QTimer>
+#include <cstdio>
+
+namespace {
+// Keys the demo's embedded fake ECR accepts; they sign real SigV4 requests on loopback only.
+const QString kDemoAccessKey = QStringLiteral("AKIDEMOECREXPORTER01");
+const QString kDemoSecret = QStringLiteral("demo/secret/for/the/embedded/fake/ecr");
+} // namespace
+
+ExporterApp::ExporterApp(const ExporterConfig &config, const QProcessEnvironment &env, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_env(env)
+{
+}
+
+ExporterApp::~ExporterApp() = default;
+
+int ExporterApp::start()
+{
+    const BuildInfo build = BuildInfo::current();
+    qCInfo(lcExporter).noquote() << QStringLiteral("ecr_exporter %1 (revision %2, Qt %3) starting")
+                                        .arg(build.version, build.revision, build.qtVersion);
+
+    const int status = m_config.demo ? setUpDemo() : setUpAws();
+    if (status != 0)
+        return status;
+
+    AwsHttpClient::Options options;
+    options.maxInFlight = m_config.maxInFlight;
+    QString error;
+    if (!RetryPolicy::maxAttemptsFromEnvironment(m_env, &options.maxAttempts, &error)) {
+        qCCritical(lcExporter).noquote() << error;
+        return 2;
+    }
+    m_http = new AwsHttpClient(&m_nam, m_credentials, options, this);
+    m_ecr = new EcrClient(m_http, m_region, m_demoEndpoint.isValid() ? m_demoEndpoint : m_endpoint, this);
+    m_refresher = new RegistryRefresher(m_ecr, m_region, this);
+    m_refresher->setRegistryId(m_config.registryId);
+    m_refresher->setInterval(qint64(m_config.refreshIntervalSeconds) * 1000);
+    connect(m_http, &AwsHttpClient::requestFinished, m_refresher, &RegistryRefresher::recordApiRequest);
+    connect(m_refresher, &RegistryRefresher::refreshFinished, this, &ExporterApp::onRefreshFinished);
+
+    m_publisher = new MetricsPublisher(build, this);
+
+    if (m_config.once) {
+        m_refresher->refreshNow();
+        return 0;
+    }
+
+    m_server = new MetricsServer(this);
+    MetricsServer::Options serverOptions;
+    serverOptions.address = m_config.listenAddress;
+    serverOptions.port = m_config.listenPort;
+    serverOptions.telemetryPath = m_config.telemetryPath;
+    if (!m_server->listen(serverOptions, &error)) {
+        qCCritical(lcExporter).noquote() << error;
+        return 1;
+    }
+    m_server->setBodyTail([this](bool gzip) { return m_publisher->bodyTail(gzip); });
+    connect(m_publisher, &MetricsPublisher::published, this, [this] {
+        m_server->setMetrics(m_publisher->plainPrefix(), m_publisher->gzipPrefix());
+    });
+    // Serve the exporter's own metrics at once; registry metrics follow the first refresh.
+    m_publisher->publishNow(nullptr, m_refresher->stats());
+    m_server->setLandingPage(landingPage());
+    m_refresher->start();
+    return 0;
+}
+
+int ExporterApp::setUpAws()
+{
+    AwsError error;
+    const AwsSharedConfig shared = AwsSharedConfig::load(m_env, QString(), &error);
+    if (error) {
+        qCCritical(lcExporter).noquote() << error.message;
+        return 2;
+    }
+    const RegionResolver::Result region = RegionResolver::resolve(m_config.region, m_env, shared, &error);
+    if (error) {
+        qCCritical(lcExporter).noquote() << error.message;
+        return 2;
+    }
+    m_region = region.region;
+    const EndpointResolver::Result endpoint
+        = EndpointResolver::resolve(EndpointResolver::ecr(), m_region, m_env, &shared, QString(), &error);
+    if (error) {
+        qCCritical(lcExporter).noquote() << error.message;
+        return 2;
+    }
+    m_endpoint = endpoint.url;
+    m_credentials = new DefaultCredentialChain(m_env, shared, this);
+    qCInfo(lcExporter).noquote() << QStringLiteral("region %1 (from %2), ECR endpoint %3 (%4), credentials: %5, profile '%6'")
+                                        .arg(m_region, region.source, m_endpoint.toString(), endpoint.source,
+                                             m_credentials->describe(), shared.profileName());
+    return 0;
+}
+
+int ExporterApp::setUpDemo()
+{
+    // A generated registry behind the embedded fake ECR on loopback, read through the real
+    // client with real SigV4 signing: everything but AWS itself is the production path.
+    FakeRegistry::Spec spec;
+    spec.repositories = 300;
+    spec.imagesPerRepository = 6;
+    spec.seed = 20261127;
+    spec.registryId = QStringLiteral("123456789012");
+    spec.region = m_config.region.isEmpty() ? QStringLiteral("eu-west-1") : m_config.region;
+    m_fake = new FakeEcrServer(this);
+    m_fake->setRegistry(FakeRegistry::generate(spec));
+    m_fake->addCredentials(kDemoAccessKey, kDemoSecret);
+    m_fake->setLatency(20);
+    if (!m_fake->listen()) {
+        qCCritical(lcExporter) << "demo: cannot start the simulated ECR on 127.0.0.1";
+        return 1;
+    }
+    m_region = spec.region;
+    m_demoEndpoint = m_fake->endpoint();
+    AwsCredentials credentials;
+    credentials.accessKeyId = kDemoAccessKey;
+    credentials.secretAccessKey = kDemoSecret;
+    credentials.source = QStringLiteral("demo");
+    m_credentials = new StaticCredentialProvider(credentials, this);
+    qCInfo(lcExporter).noquote() << QStringLiteral("demo mode: simulated registry %1 in %2 with %3 repositories at %4")
+                                        .arg(spec.registryId, m_region)
+                                        .arg(spec.repositories)
+                                        .arg(m_demoEndpoint.toString());
+    return 0;
+}
+
+void ExporterApp::onRefreshFinished(bool success, std::shared_ptr<const RegistrySnapshot> snapshot)
+{
+    if (m_stopping)
+        return;
+    if (m_config.once) {
+        writeOnce(success);
+        return;
+    }
+    m_publisher->publish(snapshot, m_refresher->stats());
+    if (snapshot)
+        m_server->setReady(true);
+    m_server->setLandingPage(landingPage());
+}
+
+void ExporterApp::writeOnce(bool success)
+{
+    if (!success || !m_refresher->snapshot()) {
+        qCCritical(lcExporter) << "--once: the refresh failed; nothing written";
+        emit finished(1);
+        return;
+    }
+    m_publisher->publishNow(m_refresher->snapshot(), m_refresher->stats());
+    const QByteArray body = m_publisher->wholeBody();
+    bool written = false;
+    if (m_config.outputFile.isEmpty() || m_config.outputFile == QStringLiteral("-")) {
+        written = std::fwrite(body.constData(), 1, size_t(body.size()), stdout) == size_t(body.size())
+            && std::fflush(stdout) == 0;
+    } else {
+        // Atomic replace, as node_exporter's textfile collector needs.
+        QSaveFile file(m_config.outputFile);
+        written = file.open(QIODevice::WriteOnly) && file.write(body) == body.size() && file.commit();
+        if (!written)
+            qCCritical(lcExporter).noquote() << QStringLiteral("--output %1: cannot write: %2; check the directory exists and is writable")
+                                                    .arg(m_config.outputFile, file.errorString());
+    }
+    const bool complete = m_refresher->stats().complete;
+    if (written && !complete)
+        qCWarning(lcExporter) << "--once: some repositories failed; the output is incomplete (aws_ecr_exporter_data_complete 0)";
+    emit finished(written && complete ? 0 : 1);
+}
+
+void ExporterApp::shutdown()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    qCInfo(lcExporter) << "shutting down";
+    if (m_server)
+        m_server->close();
+    if (m_refresher)
+        m_refresher->stop();
+    // Let responses already being written finish, but never take more than about a second.
+    auto *deadline = new QTimer(this);
+    deadline->setSingleShot(true);
+    deadline->start(1000);
+    auto *poll = new QTimer(this);
+    poll->start(20);
+    connect(poll, &QTimer::timeout, this, [this, deadline, poll] {
+        if (!deadline->isActive() || !m_server || m_server->activeResponses() == 0) {
+            poll->stop();
+            emit finished(0);
+        }
+    });
+}
+
+QByteArray ExporterApp::landingPage() const
+{
+    const auto snapshot = m_refresher ? m_refresher->snapshot() : nullptr;
+    const RefreshStats stats = m_refresher ? m_refresher->stats() : RefreshStats();
+    const BuildInfo build = BuildInfo::current();
+    auto esc = [](const QString &s) { return s.toHtmlEscaped(); };
+    QString html = QStringLiteral("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>ECR Exporter</title></head><body>"
+                                  "<h1>ECR Exporter</h1><table>");
+    auto row = [&](const QString &k, const QString &v) { html += QStringLiteral("<tr><th align=\"left\">%1</th><td>%2</td></tr>").arg(esc(k), esc(v)); };
+    row(QStringLiteral("Version"), QStringLiteral("%1 (revision %2, Qt %3)").arg(build.version, build.revision, build.qtVersion));
+    row(QStringLiteral("Registry"), m_refresher && !m_refresher->registryId().isEmpty() ? m_refresher->registryId() : QStringLiteral("(not known yet)"));
+    row(QStringLiteral("Region"), m_region);
+    row(QStringLiteral("Repositories"), snapshot ? QString::number(snapshot->repositories.size()) : QStringLiteral("(first refresh not done)"));
+    row(QStringLiteral("Last refresh"), stats.lastRefreshStart.isValid()
+            ? stats.lastRefreshStart.toString(Qt::ISODate) + (stats.complete ? QStringLiteral(", complete") : QStringLiteral(", incomplete"))
+            : QStringLiteral("never"));
+    row(QStringLiteral("Last successful refresh"), stats.lastSuccessStart.isValid() ? stats.lastSuccessStart.toString(Qt::ISODate) : QStringLiteral("never"));
+    html += QStringLiteral("</table><p><a href=\"%1\">Metrics</a> · <a href=\"/-/healthy\">healthy</a> · <a href=\"/-/ready\">ready</a></p></body></html>\n")
+                .arg(esc(m_config.telemetryPath));
+    return html.toUtf8();
+}

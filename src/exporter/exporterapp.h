@@ -1,0 +1,61 @@
+#pragma once
+
+#include "exporterconfig.h"
+
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QProcessEnvironment>
+#include <QUrl>
+#include <memory>
+
+class AwsHttpClient;
+class CredentialProvider;
+class EcrClient;
+class FakeEcrServer;
+class MetricsPublisher;
+class MetricsServer;
+class RegistryRefresher;
+struct RegistrySnapshot;
+
+// Builds the headless exporter's object graph from its configuration — credentials,
+// region, endpoint, HTTP client, ECR client, refresher, publisher, HTTP server (or the
+// embedded fake ECR for --demo) — and runs it. main() only parses, logs and calls this.
+class ExporterApp : public QObject
+{
+    Q_OBJECT
+public:
+    ExporterApp(const ExporterConfig &config, const QProcessEnvironment &env, QObject *parent = nullptr);
+    ~ExporterApp() override;
+
+    // Sets everything up and starts. Returns 0 when running (the event loop takes over),
+    // otherwise the process exit status after logging one line saying why.
+    int start();
+    // Graceful stop (SIGTERM/SIGINT): stop listening, abandon the refresh, quit soon.
+    void shutdown();
+
+signals:
+    void finished(int exitCode);
+
+private:
+    int setUpAws();
+    int setUpDemo();
+    void onRefreshFinished(bool success, std::shared_ptr<const RegistrySnapshot> snapshot);
+    void writeOnce(bool success);
+    QByteArray landingPage() const;
+
+    ExporterConfig m_config;
+    QProcessEnvironment m_env;
+    QString m_region;
+    QString m_regionSource;
+    QUrl m_endpoint;
+    QUrl m_demoEndpoint;
+    QNetworkAccessManager m_nam;
+    FakeEcrServer *m_fake = nullptr;
+    CredentialProvider *m_credentials = nullptr;
+    AwsHttpClient *m_http = nullptr;
+    EcrClient *m_ecr = nullptr;
+    RegistryRefresher *m_refresher = nullptr;
+    MetricsPublisher *m_publisher = nullptr;
+    MetricsServer *m_server = nullptr;
+    bool m_stopping = false;
+};
