@@ -3,6 +3,7 @@
 #   tools/dev.sh demo   install packages, build, run the exporter on a simulated registry
 #   tools/dev.sh test   install packages, build, run every test through ctest
 #   tools/dev.sh build  install packages and build only
+#   tools/dev.sh bench  install packages, build, run the benchmark (bench/README.md)
 # Idempotent: packages already installed are not fetched again, the build is incremental.
 set -euo pipefail
 
@@ -59,12 +60,17 @@ case "$mode" in
     chmod 700 "$XDG_RUNTIME_DIR"
     ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 600
     ;;
+  bench)
+    install_packages
+    configure_and_build
+    exec "$build/bench/ecr_bench" "${@:2}"
+    ;;
   build)
     install_packages
     configure_and_build
     ;;
   *)
-    echo "usage: tools/dev.sh demo|test|build" >&2
+    echo "usage: tools/dev.sh demo|test|build|bench" >&2
     exit 2
     ;;
 esac
