@@ -1,5 +1,6 @@
 #include "awshttpclient.h"
 
+#include "credentialchain.h"
 #include "credentialprovider.h"
 #include "logcategories.h"
 #include "sigv4signer.h"
@@ -11,6 +12,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QRandomGenerator>
+#include <QSslConfiguration>
 #include <QTimer>
 
 #include <algorithm>
@@ -75,6 +77,7 @@ struct AwsHttpClient::Job
     quint64 credentialSerial = 0;
     int connectTimeoutMs = 0;
     int requestTimeoutMs = 0;
+    AwsCredentials usedCredentials;    // keys that signed the current attempt
 
     QNetworkReply *reply = nullptr;
     QTimer *connectTimer = nullptr;    // children of reply
@@ -324,6 +327,7 @@ void AwsHttpClient::onCredentials(quint64 id, quint64 serial, const AwsCredentia
 void AwsHttpClient::dispatch(Job *j, const AwsCredentials &credentials)
 {
     j->state = Job::State::Sending;
+    j->usedCredentials = credentials;
     const AwsRequest &r = j->request;
     const QUrl url = normalizedUrl(r.url);
 
@@ -364,6 +368,13 @@ void AwsHttpClient::dispatch(Job *j, const AwsCredentials &credentials)
     request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
     request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
     request.setAttribute(QNetworkRequest::AuthenticationReuseAttribute, QNetworkRequest::Manual);
+#if QT_CONFIG(ssl)
+    if (!m_options.caCertificates.isEmpty() && url.scheme() == QLatin1String("https")) {
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setCaCertificates(m_options.caCertificates); // replaces the system roots
+        request.setSslConfiguration(ssl);
+    }
+#endif
 
     QNetworkReply *reply = nullptr;
     if (r.method == "GET")
@@ -499,7 +510,12 @@ void AwsHttpClient::handleFailure(Job *j, const AwsResponse &response, AwsError 
         // The keys expired under us: drop them, fetch fresh ones, try once more right away.
         j->expiredTokenRetryUsed = true;
         ++j->attemptsAllowed;
-        m_credentials->invalidate();
+        // Only the keys that were rejected: when another request already got new ones, this
+        // one just uses them (one refresh for all requests that failed together).
+        if (auto *chain = qobject_cast<CredentialChain *>(m_credentials.data()))
+            chain->invalidateIfCurrent(j->usedCredentials);
+        else
+            m_credentials->invalidate();
         qCDebug(lcAws).nospace() << j->request.operation << ": expired token, refreshing credentials and retrying";
         j->state = Job::State::Queued;
         m_queue.push_front(id);

@@ -8,6 +8,8 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QList>
+#include <QSslCertificate>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
@@ -32,6 +34,10 @@ class QTimer;
 // through a proxy; everything else follows the application/system configuration (libproxy
 // reads HTTPS_PROXY/NO_PROXY). The client installs a proxy factory on the QNAM for this when
 // the QNAM has neither a proxy nor a factory of its own.
+//
+// ExpiredTokenException: the request is retried once with fresh keys. When the provider is a
+// CredentialChain only the keys that were rejected are dropped (invalidateIfCurrent), so many
+// requests failing together cause one refresh, not one each.
 class AwsHttpClient : public QObject
 {
     Q_OBJECT
@@ -50,6 +56,9 @@ public:
         // and queues the rest internally, where our timeouts would already be running; so we
         // keep the surplus in our own queue instead.
         int maxInFlightPerHost = 6;
+        // Trusted roots for https (AWS_CA_BUNDLE / profile ca_bundle, see CaBundle). Non-empty:
+        // they REPLACE the system store, like botocore's verify=<bundle>.
+        QList<QSslCertificate> caCertificates;
         std::function<QDateTime()> clock;  // signing time (UTC); default: the wall clock
         std::function<double()> random;    // jitter in [0,1); default: QRandomGenerator
     };

@@ -3,6 +3,7 @@
 #include "logcategories.h"
 
 #include <QMetaObject>
+#include <QRandomGenerator>
 
 CredentialChain::CredentialChain(QObject *parent)
     : CredentialProvider(parent)
@@ -37,7 +38,7 @@ void CredentialChain::credentials(QObject *context, Callback callback)
 {
     const Waiter waiter{context ? context : this, std::move(callback)};
     const QDateTime t = now();
-    if (m_cached.isValid() && !m_cached.expiresWithin(m_refreshWindow, t)) {
+    if (m_cached.isValid() && !m_cached.expiresWithin(m_refreshWindow + m_cachedJitter, t)) {
         deliver(waiter, m_cached, {});
         return;
     }
@@ -62,6 +63,16 @@ void CredentialChain::invalidate()
     qCDebug(lcCreds) << "credentials invalidated; the next request fetches new ones";
     m_cached = AwsCredentials();
     m_nextAdvisoryAttempt = QDateTime();
+}
+
+void CredentialChain::invalidateIfCurrent(const AwsCredentials &rejected)
+{
+    if (!m_cached.isValid() || m_cached.accessKeyId != rejected.accessKeyId
+        || m_cached.sessionToken != rejected.sessionToken) {
+        qCDebug(lcCreds) << "rejected credentials were already replaced; not refreshing again";
+        return;
+    }
+    invalidate();
 }
 
 QString CredentialChain::describe() const
@@ -195,6 +206,8 @@ void CredentialChain::finish(const AwsCredentials &credentials, const AwsError &
             qCDebug(lcCreds).noquote() << "refreshed AWS credentials from" << result.source;
         }
         m_cached = result;
+        const double r = m_random ? m_random() : QRandomGenerator::global()->generateDouble();
+        m_cachedJitter = qint64(r * double(qMax<qint64>(0, m_refreshJitter)));
         emit credentialsRefreshed(result.source);
     } else if (m_cached.isValid() && !m_cached.expiresWithin(m_mandatoryWindow, t)) {
         // A failed advisory refresh: keep using the current keys (botocore does the same).

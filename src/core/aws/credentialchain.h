@@ -17,7 +17,9 @@
 //
 // Caching and refresh (aws-for-ecr-exporter.md §c.2):
 //  - Keys without expiration are cached until invalidate().
-//  - Keys expiring within refreshWindow (15 min) are re-fetched. While more than
+//  - Keys expiring within refreshWindow (15 min) plus a jitter drawn once per set of keys
+//    (0..refreshJitter, default 60 s, so many exporters started together spread their STS
+//    calls) are re-fetched. While more than
 //    mandatoryWindow (10 min) remain, callers get the cached keys at once and the refresh runs
 //    in the background at most once per advisoryRetryInterval (60 s); its failure is logged
 //    and tolerated. Inside the mandatory window callers wait for the refresh, and its failure
@@ -49,6 +51,10 @@ public:
 
     void credentials(QObject *context, Callback callback) override;
     void invalidate() override;
+    // Drops the cached keys only when they are `rejected` (same key id and session token):
+    // after ExpiredTokenException, requests that used keys already replaced by a refresh just
+    // take the new ones, so N failing requests cause one refresh (AwsHttpClient calls this).
+    void invalidateIfCurrent(const AwsCredentials &rejected);
     // The winning source's label once known ("shared-credentials-file (profile dev)"), else
     // the list of sources ("chain: environment, shared credentials file ..., config file ...").
     QString describe() const override;
@@ -58,6 +64,8 @@ public:
     void setRefreshWindow(qint64 seconds) { m_refreshWindow = seconds; }
     void setMandatoryWindow(qint64 seconds) { m_mandatoryWindow = seconds; }
     void setAdvisoryRetryInterval(qint64 seconds) { m_advisoryRetryInterval = seconds; }
+    void setRefreshJitter(qint64 seconds) { m_refreshJitter = seconds; }
+    void setRandom(std::function<double()> random) { m_random = std::move(random); }  // [0,1)
     void setSourceTimeout(int milliseconds) { m_sourceTimeoutMs = milliseconds; }
 
     int fetchCount() const { return m_fetchCount; }  // walks started (for tests and stats)
@@ -87,9 +95,12 @@ private:
     qint64 m_refreshWindow = 15 * 60;
     qint64 m_mandatoryWindow = 10 * 60;
     qint64 m_advisoryRetryInterval = 60;
+    qint64 m_refreshJitter = 60;
+    std::function<double()> m_random;
     int m_sourceTimeoutMs = 30000;
 
     AwsCredentials m_cached;
+    qint64 m_cachedJitter = 0;    // seconds added to the refresh window for m_cached
     int m_winner = -1;            // index of the source that produced m_cached
     QDateTime m_nextAdvisoryAttempt;
     QList<Waiter> m_waiters;

@@ -3,10 +3,16 @@
 #include "awsinifile.h"
 
 SharedFileCredentialSource::SharedFileCredentialSource(FileKind kind, const AwsSharedConfig &config, QObject *parent)
+    : SharedFileCredentialSource(kind, config, config.profileName(), parent)
+{
+}
+
+SharedFileCredentialSource::SharedFileCredentialSource(FileKind kind, const AwsSharedConfig &config,
+                                                       const QString &profile, QObject *parent)
     : CredentialSource(parent),
       m_kind(kind),
       m_path(config.filePath(kind)),
-      m_profile(config.profileName()),
+      m_profile(profile),
       m_noPathReason(config.fileStatus(kind))
 {
 }

@@ -26,6 +26,9 @@ public:
     // Takes the file's path, the profile name and (for a missing path) the reason from
     // `config`; the file itself is re-read on each fetch.
     SharedFileCredentialSource(FileKind kind, const AwsSharedConfig &config, QObject *parent = nullptr);
+    // The same for another profile than the selected one (an assume-role source_profile).
+    SharedFileCredentialSource(FileKind kind, const AwsSharedConfig &config, const QString &profile,
+                               QObject *parent = nullptr);
 
     QString name() const override;
     void fetch(Callback done) override;

@@ -153,6 +153,8 @@ private slots:
     void mandatoryRefreshWaitsAndFails();
     void expiredFromSourceIsAnError();
     void invalidateRefetchesFromWinner();
+    void invalidateIfCurrentOnlyDropsRejectedKeys();
+    void refreshJitter();
     void winnerLosingItsKeysWalksAgain();
     void sourceTimeout();
     void destroyedContextGetsNoCallback();
@@ -182,6 +184,7 @@ CredentialChain *TestCredentialChain::makeChain(std::initializer_list<FakeSource
 {
     auto *chain = new CredentialChain(m_owner.get());
     chain->setClock([this]() { return m_now; });
+    chain->setRefreshJitter(0);  // exact windows; refreshJitter() covers the jitter
     for (FakeSource *s : sources)
         chain->addSource(s);
     return chain;
@@ -573,6 +576,73 @@ void TestCredentialChain::invalidateRefetchesFromWinner()
     QCOMPARE(chain->fetchCount(), 2);
 }
 
+// After ExpiredTokenException every failed request reports the keys it used; only the first
+// report (keys still cached) causes a fetch, the rest find newer keys and cause none.
+void TestCredentialChain::invalidateIfCurrentOnlyDropsRejectedKeys()
+{
+    auto *s = new FakeSource(QStringLiteral("sts"), FakeSource::Mode::Sync,
+                             {R::found(keys("K1", m_now.addSecs(3600))), R::found(keys("K2", m_now.addSecs(3600)))});
+    CredentialChain *chain = makeChain({s});
+    auto first = std::make_shared<Answer>();
+    ask(chain, m_owner.get(), first);
+    QTRY_COMPARE(first->calls, 1);
+    QCOMPARE(first->credentials.accessKeyId, QStringLiteral("K1"));
+    const AwsCredentials k1 = first->credentials;
+
+    AwsCredentials other = k1;
+    other.sessionToken = QStringLiteral("a different token");
+    chain->invalidateIfCurrent(other);  // not the cached keys: ignored
+    auto still = std::make_shared<Answer>();
+    ask(chain, m_owner.get(), still);
+    QTRY_COMPARE(still->calls, 1);
+    QCOMPARE(still->credentials.accessKeyId, QStringLiteral("K1"));
+    QCOMPARE(s->fetches, 1);
+
+    chain->invalidateIfCurrent(k1);  // first failed request: refresh
+    auto second = std::make_shared<Answer>();
+    ask(chain, m_owner.get(), second);
+    QTRY_COMPARE(second->calls, 1);
+    QCOMPARE(second->credentials.accessKeyId, QStringLiteral("K2"));
+    QCOMPARE(s->fetches, 2);
+
+    chain->invalidateIfCurrent(k1);  // a second request that had used K1: no new refresh
+    auto third = std::make_shared<Answer>();
+    ask(chain, m_owner.get(), third);
+    QTRY_COMPARE(third->calls, 1);
+    QCOMPARE(third->credentials.accessKeyId, QStringLiteral("K2"));
+    QCOMPARE(s->fetches, 2);
+}
+
+// The refresh point is the 15 min window plus jitter * random, drawn once per set of keys.
+void TestCredentialChain::refreshJitter()
+{
+    auto *s = new FakeSource(QStringLiteral("sts"), FakeSource::Mode::Sync,
+                             {R::found(keys("OLD", m_now.addSecs(20 * 60))), R::found(keys("NEW", m_now.addSecs(3600)))});
+    CredentialChain *chain = makeChain({s});
+    chain->setRefreshJitter(120);
+    chain->setRandom([] { return 0.5; });  // 60 s: refresh from 16 min before expiry
+    auto first = std::make_shared<Answer>();
+    ask(chain, m_owner.get(), first);
+    QTRY_COMPARE(first->calls, 1);
+
+    m_now = m_now.addSecs(3 * 60 + 59);  // 16 min 1 s left: still cached
+    auto cached = std::make_shared<Answer>();
+    ask(chain, m_owner.get(), cached);
+    QTRY_COMPARE(cached->calls, 1);
+    QCOMPARE(s->fetches, 1);
+
+    m_now = m_now.addSecs(2);  // 15 min 59 s left: inside window + jitter -> background refresh
+    auto refreshing = std::make_shared<Answer>();
+    ask(chain, m_owner.get(), refreshing);
+    QTRY_COMPARE(refreshing->calls, 1);
+    QCOMPARE(refreshing->credentials.accessKeyId, QStringLiteral("OLD"));
+    QTRY_COMPARE(s->fetches, 2);
+    auto after = std::make_shared<Answer>();
+    ask(chain, m_owner.get(), after);
+    QTRY_COMPARE(after->calls, 1);
+    QCOMPARE(after->credentials.accessKeyId, QStringLiteral("NEW"));
+}
+
 void TestCredentialChain::winnerLosingItsKeysWalksAgain()
 {
     auto *a = new FakeSource(QStringLiteral("first"), FakeSource::Mode::Sync,
@@ -712,12 +782,13 @@ void TestCredentialChain::defaultChainPrecedence()
         QVERIFY(writeFile(home.filePath(QStringLiteral(".aws/config")), configFile));
     QProcessEnvironment env = extraEnv;
     env.insert(QStringLiteral("HOME"), home.path());
+    env.insert(QStringLiteral("AWS_EC2_METADATA_DISABLED"), QStringLiteral("true"));
 
     AwsError error;
     const AwsSharedConfig shared = AwsSharedConfig::load(env, flagProfile, &error);
     QVERIFY2(!error, qPrintable(error.message));
     auto *chain = new DefaultCredentialChain(env, shared, m_owner.get());
-    QCOMPARE(chain->sources().size(), 3);
+    QCOMPARE(chain->sources().size(), 9);  // env, assume role, web identity, SSO, credentials file, process, config file, container, IMDS
     auto ans = std::make_shared<Answer>();
     ask(chain, m_owner.get(), ans);
     QTRY_COMPARE(ans->calls, 1);
@@ -737,7 +808,7 @@ void TestCredentialChain::defaultChainNothingFound()
     QTemporaryDir home;
     QVERIFY(home.isValid());
     QVERIFY(writeFile(home.filePath(QStringLiteral(".aws/config")), "[profile dev]\nregion = eu-west-1\n"));
-    const QProcessEnvironment env = envWith({{"HOME", home.path()}, {"AWS_PROFILE", "dev"}});
+    const QProcessEnvironment env = envWith({{"HOME", home.path()}, {"AWS_PROFILE", "dev"}, {"AWS_EC2_METADATA_DISABLED", "true"}});
     AwsError error;
     const AwsSharedConfig shared = AwsSharedConfig::load(env, {}, &error);
     QVERIFY(!error);
@@ -748,8 +819,14 @@ void TestCredentialChain::defaultChainNothingFound()
     QCOMPARE(ans->error.kind, AwsError::Kind::Credentials);
     QCOMPARE(ans->error.message,
              QStringLiteral("no AWS credentials found (environment: AWS_ACCESS_KEY_ID not set; "
+                            "assume role: profile 'dev' has no role_arn; "
+                            "web identity: AWS_WEB_IDENTITY_TOKEN_FILE not set and profile 'dev' has no web_identity_token_file; "
+                            "IAM Identity Center (SSO): profile 'dev' has no sso_account_id/sso_role_name; "
                             "shared credentials file %1/.aws/credentials: no such file; "
-                            "config file %1/.aws/config: profile 'dev' has no aws_access_key_id); "
+                            "credential_process: profile 'dev' has no credential_process; "
+                            "config file %1/.aws/config: profile 'dev' has no aws_access_key_id; "
+                            "container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI not set; "
+                            "EC2 instance metadata: disabled by AWS_EC2_METADATA_DISABLED=true); "
                             "provide them in one of these places").arg(home.path()));
 
     // With the profile given on the command line, the environment is named as skipped.
@@ -766,7 +843,7 @@ void TestCredentialChain::defaultChainNothingFound()
 
 void TestCredentialChain::defaultChainWithoutHome()
 {
-    const QProcessEnvironment env;
+    const QProcessEnvironment env = envWith({{"AWS_EC2_METADATA_DISABLED", "true"}});
     AwsError error;
     const AwsSharedConfig shared = AwsSharedConfig::load(env, {}, &error);
     QVERIFY(!error);
@@ -776,8 +853,14 @@ void TestCredentialChain::defaultChainWithoutHome()
     QTRY_COMPARE(ans->calls, 1);
     QCOMPARE(ans->error.message,
              QStringLiteral("no AWS credentials found (environment: AWS_ACCESS_KEY_ID not set; "
+                            "assume role: profile 'default' has no role_arn; "
+                            "web identity: AWS_WEB_IDENTITY_TOKEN_FILE not set and profile 'default' has no web_identity_token_file; "
+                            "IAM Identity Center (SSO): profile 'default' has no sso_account_id/sso_role_name; "
                             "shared credentials file: not looked for (HOME is not set and AWS_SHARED_CREDENTIALS_FILE is not set); "
-                            "config file: not looked for (HOME is not set and AWS_CONFIG_FILE is not set)); "
+                            "credential_process: profile 'default' has no credential_process; "
+                            "config file: not looked for (HOME is not set and AWS_CONFIG_FILE is not set); "
+                            "container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI not set; "
+                            "EC2 instance metadata: disabled by AWS_EC2_METADATA_DISABLED=true); "
                             "provide them in one of these places"));
 }
 
@@ -787,7 +870,7 @@ void TestCredentialChain::defaultChainRereadsRotatedFile()
     QVERIFY(home.isValid());
     const QString path = home.filePath(QStringLiteral(".aws/credentials"));
     QVERIFY(writeFile(path, "[default]\naws_access_key_id = ONE\naws_secret_access_key = s\naws_session_token = t1\n"));
-    const QProcessEnvironment env = envWith({{"HOME", home.path()}});
+    const QProcessEnvironment env = envWith({{"HOME", home.path()}, {"AWS_EC2_METADATA_DISABLED", "true"}});
     AwsError error;
     const AwsSharedConfig shared = AwsSharedConfig::load(env, {}, &error);
     QVERIFY(!error);
@@ -817,7 +900,7 @@ void TestCredentialChain::defaultChainParseErrorAtFetch()
     QTemporaryDir home;
     QVERIFY(home.isValid());
     const QString path = home.filePath(QStringLiteral(".aws/credentials"));
-    const QProcessEnvironment env = envWith({{"HOME", home.path()}});
+    const QProcessEnvironment env = envWith({{"HOME", home.path()}, {"AWS_EC2_METADATA_DISABLED", "true"}});
     AwsError error;
     const AwsSharedConfig shared = AwsSharedConfig::load(env, {}, &error);  // no files yet
     QVERIFY(!error);
