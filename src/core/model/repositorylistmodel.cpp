@@ -10,7 +10,7 @@ bool RepositoryListModel::Row::operator==(const Row &o) const
 {
     return repository == o.repository && imageCount == o.imageCount && totalSize == o.totalSize
         && newestPush == o.newestPush && worst == o.worst && std::equal(std::begin(counts), std::end(counts), std::begin(o.counts))
-        && imagesFresh == o.imagesFresh;
+        && imagesFresh == o.imagesFresh && scannedImages == o.scannedImages;
 }
 
 RepositoryListModel::Row RepositoryListModel::Row::fromState(const RegistrySnapshot::RepositoryState &state)
@@ -26,6 +26,8 @@ RepositoryListModel::Row RepositoryListModel::Row::fromState(const RegistrySnaps
         for (int level = Severity::Undefined; level <= Severity::Critical; ++level)
             row.counts[level] += Severity::count(image.severityCounts, Severity::Level(level));
         row.worst = qMax(row.worst, Severity::worst(image.severityCounts));
+        if (image.hasScanSummary || image.scanStatus == QLatin1String("COMPLETE"))
+            ++row.scannedImages;
     }
     return row;
 }
@@ -113,6 +115,7 @@ QVariant RepositoryListModel::data(const QModelIndex &index, int role) const
     case EncryptionRole: return repository.encryptionType;
     case KmsKeyRole: return repository.kmsKey;
     case ImagesFreshRole: return row.imagesFresh;
+    case ScannedImagesRole: return row.scannedImages;
     default: return QVariant();
     }
 }
@@ -136,13 +139,14 @@ QHash<int, QByteArray> RepositoryListModel::roleNames() const
         {MediumRole, "medium"},
         {LowRole, "low"},
         {InformationalRole, "informational"},
-        {UndefinedRole, "undefined"},
+        {UndefinedRole, "undefinedSeverity"},
         {ScanOnPushRole, "scanOnPush"},
         {TagMutabilityRole, "tagMutability"},
         {TagMutabilityTextRole, "tagMutabilityText"},
         {EncryptionRole, "encryption"},
         {KmsKeyRole, "kmsKey"},
         {ImagesFreshRole, "imagesFresh"},
+        {ScannedImagesRole, "scannedImages"},
     };
 }
 

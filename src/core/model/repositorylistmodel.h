@@ -40,6 +40,7 @@ public:
         EncryptionRole,         // "AES256", "KMS", "KMS_DSSE"
         KmsKeyRole,
         ImagesFreshRole,        // false: images are from an earlier refresh (DescribeImages failed)
+        ScannedImagesRole,      // images with a completed basic scan (status COMPLETE or a summary)
     };
     Q_ENUM(Role)
 
@@ -51,6 +52,7 @@ public:
         Severity::Level worst = Severity::None;
         int counts[Severity::Critical + 1] = {}; // indexed by Severity::Level
         bool imagesFresh = true;
+        int scannedImages = 0;
 
         bool operator==(const Row &o) const;
         static Row fromState(const RegistrySnapshot::RepositoryState &state);

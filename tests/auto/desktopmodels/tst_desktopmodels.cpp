@@ -248,6 +248,7 @@ void TestDesktopModels::repositoryRows()
     QCOMPARE(web.data(RepositoryListModel::HighRole).toInt(), 5);
     QCOMPARE(web.data(RepositoryListModel::EncryptionRole).toString(), QStringLiteral("KMS"));
     QCOMPARE(web.data(RepositoryListModel::ScanOnPushRole).toBool(), true);
+    QCOMPARE(web.data(RepositoryListModel::ScannedImagesRole).toInt(), 2); // both have a scan summary
 
     const QModelIndex alpha = model.index(0, 0);
     QCOMPARE(alpha.data(RepositoryListModel::ImageCountRole).toInt(), 0);
@@ -255,6 +256,7 @@ void TestDesktopModels::repositoryRows()
     QCOMPARE(alpha.data(RepositoryListModel::NewestPushTextRole).toString(), QString());
     QCOMPARE(alpha.data(RepositoryListModel::WorstSeverityRole).toString(), QStringLiteral("NONE"));
     QCOMPARE(alpha.data(RepositoryListModel::ScanOnPushRole).toBool(), false);
+    QCOMPARE(alpha.data(RepositoryListModel::ScannedImagesRole).toInt(), 0);
 
     const QModelIndex etl = model.index(1, 0);
     QCOMPARE(etl.data(RepositoryListModel::TotalSizeRole).toLongLong(), 0);
