@@ -5,7 +5,7 @@ import QtQuick.Layouts
 // Everything inside the main window: header, repositories above, images of the open
 // repository below, the settings dialog, and the keyboard shortcuts:
 //   Ctrl+F search repositories · Up/Down move · Enter open a repository (images get the
-//   keys) · Escape/Left back to repositories · Ctrl+C copy the image URI · F5 refresh.
+//   keys) · Escape/Left back to repositories · Ctrl+C copy the image URI · F5/Ctrl+R refresh.
 FocusScope {
     id: view
     property QtObject app
@@ -29,12 +29,16 @@ FocusScope {
         toast.show("Copied " + text)
     }
 
+    // One sequence per key: listing Ctrl+F twice (StandardKey.Find is Ctrl+F too) would
+    // make the shortcut ambiguous, and ambiguous shortcuts never fire.
     Shortcut {
-        sequences: [StandardKey.Find, "Ctrl+F"]
+        objectName: "findShortcut"
+        sequence: "Ctrl+F"
         onActivated: repositories.focusSearch()
     }
     Shortcut {
-        sequences: [StandardKey.Refresh, "F5"]
+        objectName: "refreshShortcut"
+        sequences: ["F5", "Ctrl+R"]
         onActivated: if (view.app) view.app.refreshNow()
     }
 
