@@ -75,7 +75,12 @@ int ExporterApp::start()
     serverOptions.port = m_config.listenPort;
     serverOptions.telemetryPath = m_config.telemetryPath;
     if (!m_server->listen(serverOptions, &error)) {
-        qCCritical(lcExporter).noquote() << error;
+        // Say what to do as well: the address comes from a flag or from APP_HOST/APP_PORT.
+        const QString action = error.endsWith(QLatin1String("address already in use"))
+            ? QStringLiteral("stop the program using it or choose another address")
+            : QStringLiteral("choose another address");
+        qCCritical(lcExporter).noquote()
+            << QStringLiteral("%1; %2 with --web.listen-address (or APP_HOST and APP_PORT)").arg(error, action);
         return 1;
     }
     m_server->setBodyTail([this](bool gzip) { return m_publisher->bodyTail(gzip); });
