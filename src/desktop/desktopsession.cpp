@@ -23,6 +23,7 @@
 
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QThreadPool>
 
 DesktopSession::DesktopSession(const QProcessEnvironment &env, const DesktopOptions &options, QObject *parent)
     : QObject(parent)
@@ -58,6 +59,11 @@ DesktopSession::DesktopSession(const QProcessEnvironment &env, const DesktopOpti
 DesktopSession::~DesktopSession()
 {
     stop();
+    // MetricsPublisher renders on the global thread pool and, when done, queues the result
+    // to itself through a pointer it does not guard: a render still running when the
+    // publisher is deleted touches freed memory. Let running renders finish first (they take
+    // milliseconds); remove this once MetricsPublisher guards its callback.
+    QThreadPool::globalInstance()->waitForDone(10000);
 }
 
 void DesktopSession::setKeychain(KeychainStore *keychain)
@@ -77,7 +83,19 @@ void DesktopSession::setSettings(const DesktopSettings &settings)
     m_settings = settings;
     if (!m_started)
         return;
-    m_overridesApply = false;
+    // A command-line value holds for this run until the user changes that setting here.
+    if (old.signIn != settings.signIn || old.profile != settings.profile)
+        m_options.profile.clear();
+    if (old.region != settings.region)
+        m_options.region.clear();
+    if (old.registryId != settings.registryId)
+        m_options.registryId.clear();
+    if (old.refreshIntervalSeconds != settings.refreshIntervalSeconds)
+        m_options.refreshIntervalSeconds = 0;
+    if (old.metricsEnabled != settings.metricsEnabled || old.listenAddress != settings.listenAddress) {
+        m_options.noMetrics = false;
+        m_options.listenAddress.clear();
+    }
     applyMetricsServer();
     const bool awsChanged = old.signIn != settings.signIn || old.profile != settings.profile
         || old.region != settings.region || old.registryId != settings.registryId;
@@ -91,7 +109,7 @@ void DesktopSession::setSettings(const DesktopSettings &settings)
 
 int DesktopSession::refreshIntervalSeconds() const
 {
-    if (m_overridesApply && m_options.refreshIntervalSeconds > 0)
+    if (m_options.refreshIntervalSeconds > 0)
         return m_options.refreshIntervalSeconds;
     return m_settings.refreshIntervalSeconds;
 }
@@ -174,7 +192,7 @@ void DesktopSession::buildDemo()
 
 void DesktopSession::buildAws()
 {
-    const bool profileFromOptions = m_overridesApply && !m_options.profile.isEmpty();
+    const bool profileFromOptions = !m_options.profile.isEmpty();
     QString profile;
     if (profileFromOptions)
         profile = m_options.profile;
@@ -190,7 +208,7 @@ void DesktopSession::buildAws()
         setError(error.message + QStringLiteral(" Choose another profile under Sign in."));
         return;
     }
-    const QString regionSetting = m_overridesApply && !m_options.region.isEmpty() ? m_options.region : m_settings.region;
+    const QString regionSetting = !m_options.region.isEmpty() ? m_options.region : m_settings.region;
     const RegionResolver::Result region = RegionResolver::resolve(regionSetting, m_env, shared, &error);
     if (error) {
         setError(error.message);
@@ -254,8 +272,7 @@ void DesktopSession::buildWithCredentials(CredentialProvider *credentials, const
     auto *http = new AwsHttpClient(&m_nam, m_credentials, options, m_pipeline);
     auto *ecr = new EcrClient(http, m_region, endpoint, m_pipeline);
     m_refresher = new RegistryRefresher(ecr, m_region, m_pipeline);
-    const QString registryId = m_overridesApply && !m_options.registryId.isEmpty() ? m_options.registryId
-                                                                                   : m_settings.registryId;
+    const QString registryId = !m_options.registryId.isEmpty() ? m_options.registryId : m_settings.registryId;
     m_refresher->setRegistryId(registryId);
     m_refresher->setInterval(qint64(refreshIntervalSeconds()) * 1000);
     connect(http, &AwsHttpClient::requestFinished, m_refresher, &RegistryRefresher::recordApiRequest);
@@ -341,9 +358,8 @@ void DesktopSession::setSignInText(const QString &text)
 
 void DesktopSession::applyMetricsServer()
 {
-    const bool enabled = !(m_overridesApply && m_options.noMetrics) && m_settings.metricsEnabled;
-    const QString listen = m_overridesApply && !m_options.listenAddress.isEmpty() ? m_options.listenAddress
-                                                                                   : m_settings.listenAddress;
+    const bool enabled = !m_options.noMetrics && m_settings.metricsEnabled;
+    const QString listen = !m_options.listenAddress.isEmpty() ? m_options.listenAddress : m_settings.listenAddress;
     if (m_server && m_server->isListening() && enabled && listen == m_boundListenAddress)
         return;
     if (m_server) {

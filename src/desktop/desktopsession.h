@@ -76,8 +76,8 @@ public:
     // The keychain for SignIn::Keys (not owned; may be null: then Keys is an error message).
     void setKeychain(KeychainStore *keychain);
     // Settings before start(), or new ones later (then the AWS part is rebuilt and the
-    // metrics server re-bound if its address changed). Command-line overrides apply to the
-    // first configuration only: what the user chooses in the window wins afterwards.
+    // metrics server re-bound if its address changed). A command-line value overrides its
+    // setting for the run, until the user changes that setting in the window.
     void setSettings(const DesktopSettings &settings);
     DesktopSettings settings() const { return m_settings; }
     // Time zone of dates in the models (tests use UTC).
@@ -158,7 +158,6 @@ private:
     QProcessEnvironment m_env;
     DesktopOptions m_options;
     DesktopSettings m_settings;
-    bool m_overridesApply = true;
     bool m_started = false;
     QPointer<KeychainStore> m_keychain;
     BuildInfo m_build;

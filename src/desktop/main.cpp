@@ -60,7 +60,10 @@ int main(int argc, char *argv[])
     DesktopApp::Setup setup;
     setup.options = parsed.options;
     DesktopApp desktop(setup);
-    QObject::connect(&instance, &SingleInstance::activationRequested, &desktop, &DesktopApp::activateWindow);
+    QObject::connect(&instance, &SingleInstance::activationRequested, &desktop, [&desktop] {
+        qCInfo(lcExporter) << "desktop: another start asked for the window; bringing it to the front";
+        desktop.activateWindow();
+    });
     QObject::connect(&desktop, &DesktopApp::quitRequested, &app, &QCoreApplication::quit, Qt::QueuedConnection);
     UnixSignalWatcher signalWatcher({SIGTERM, SIGINT});
     QObject::connect(&signalWatcher, &UnixSignalWatcher::unixSignal, &app, &QCoreApplication::quit);
