@@ -17,8 +17,10 @@ ProcessCredentialSource::ProcessCredentialSource(const CredentialSourceDependenc
 
 ProcessCredentialSource::~ProcessCredentialSource()
 {
-    if (QProcess *p = m_process.data())
-        p->disconnect(this);  // the child QProcess is killed and reaped as our QObject child
+    if (QProcess *p = m_process.data()) {
+        p->disconnect(this);
+        reap(p);
+    }
 }
 
 QString ProcessCredentialSource::name() const
@@ -161,8 +163,7 @@ void ProcessCredentialSource::fetch(Callback done)
     connect(timer, &QTimer::timeout, process, [this, process, what, done, timeoutMs = m_deps.processTimeoutMs] {
         process->disconnect(this);
         m_process.clear();
-        process->kill();
-        process->deleteLater();
+        reap(process);
         done(Result::failed(AwsError::make(AwsError::Kind::Timeout,
             QStringLiteral("%1 did not finish within %2 s and was killed; check the command").arg(what).arg(timeoutMs / 1000.0))));
     });
@@ -211,12 +212,20 @@ void ProcessCredentialSource::finishRun(int exitCode, bool crashed, const QByteA
     done(result);
 }
 
+void ProcessCredentialSource::reap(QProcess *process)
+{
+    // Delete it only once it has exited: killing is asynchronous, and a QProcess deleted
+    // while its child still runs would block in its destructor.
+    process->setParent(nullptr);
+    connect(process, &QProcess::finished, process, &QObject::deleteLater);
+    process->kill();
+}
+
 void ProcessCredentialSource::cancel()
 {
     if (QProcess *p = m_process.data()) {
         m_process.clear();
         p->disconnect(this);
-        p->kill();
-        p->deleteLater();  // ~QProcess reaps the killed child
+        reap(p);
     }
 }

@@ -37,6 +37,7 @@ public:
     static Result parseOutput(const QByteArray &stdoutBytes, const QString &what);
 
 private:
+    static void reap(QProcess *process);
     void finishRun(int exitCode, bool crashed, const QByteArray &out, const QByteArray &err, const QString &what,
                    Callback done);
 
