@@ -12,9 +12,12 @@ class AwsHttpClient;
 class CredentialProvider;
 class EcrClient;
 class FakeEcrServer;
+class FakeInspectorServer;
+class InspectorClient;
 class MetricsPublisher;
 class MetricsServer;
 class RegistryRefresher;
+class ScanFindingsCollector;
 struct RegistrySnapshot;
 
 // Builds the headless exporter's object graph from its configuration — credentials,
@@ -30,7 +33,8 @@ public:
     // Sets everything up and starts. Returns 0 when running (the event loop takes over),
     // otherwise the process exit status after logging one line saying why.
     int start();
-    // Graceful stop (SIGTERM/SIGINT): stop listening, abandon the refresh, quit soon.
+    // Graceful stop (SIGTERM/SIGINT): stop listening, abandon the refresh, quit soon (status 0;
+    // with --once status 1, as nothing was written).
     void shutdown();
 
 signals:
@@ -49,11 +53,15 @@ private:
     QString m_regionSource;
     QUrl m_endpoint;
     QUrl m_demoEndpoint;
+    QUrl m_inspectorEndpoint;           // Amazon Inspector (inspector2), for scan counts
     QNetworkAccessManager m_nam;
     FakeEcrServer *m_fake = nullptr;
+    FakeInspectorServer *m_fakeInspector = nullptr;
     CredentialProvider *m_credentials = nullptr;
     AwsHttpClient *m_http = nullptr;
     EcrClient *m_ecr = nullptr;
+    InspectorClient *m_inspector = nullptr;
+    ScanFindingsCollector *m_scan = nullptr;
     RegistryRefresher *m_refresher = nullptr;
     MetricsPublisher *m_publisher = nullptr;
     MetricsServer *m_server = nullptr;

@@ -712,12 +712,39 @@ private slots:
         }
     }
 
+    // SIGTERM before --once could write anything: quick, and not a success (a cron job or a
+    // textfile-collector wrapper must not take "no output" for "done").
+    void onceInterruptedBySigtermFails()
+    {
+        QTemporaryDir dir;
+        const QString target = dir.filePath(QStringLiteral("ecr.prom"));
+        Rig rig(E2eRegistry::fixed());
+        rig.fake.setLatency(60000);
+        QVERIFY(rig.fakeListening());
+        rig.exporter.start({QStringLiteral("--once"), QStringLiteral("--output"), target});
+        QTRY_VERIFY_WITH_TIMEOUT(rig.fake.requestCount() > 0, 15000);
+        QElapsedTimer clock;
+        clock.start();
+        rig.exporter.terminate();
+        QVERIFY2(rig.exporter.waitForFinished(10000), qPrintable(rig.exporter.describe()));
+        QVERIFY2(clock.elapsed() < 2000, qPrintable(QStringLiteral("took %1 ms").arg(clock.elapsed())));
+        QCOMPARE(rig.exporter.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(rig.exporter.exitCode(), 1);
+        QVERIFY2(!rig.exporter.findLog(QStringLiteral("ecr.exporter"), QStringLiteral("ERROR"),
+                                       QStringLiteral("--once: interrupted"))
+                      .isEmpty(),
+                 qPrintable(rig.exporter.describe()));
+        QVERIFY(!QFileInfo::exists(target));
+        QCOMPARE(rig.exporter.standardOutput(), QByteArray());
+    }
+
     // 12,000 repositories (the original kept images for at most 10,000) all appear.
     void twelveThousandRepositoriesAppearWhole()
     {
         const FakeRegistry truth = E2eRegistry::flat(12000);
         Rig rig(truth);
-        runOnce(rig, {}, 0, 60000);
+        // About 10 s of CPU for both processes in a Debug build; generous for a busy machine.
+        runOnce(rig, {}, 0, 180000);
         if (QTest::currentTestFailed())
             return;
         const ScrapedBody body(rig.exporter.standardOutput());
