@@ -204,7 +204,9 @@ void ExporterApp::writeOnce(bool success)
 {
     m_stopping = true; // a SIGTERM from now on must not change the exit status
     if (!success || !m_refresher->snapshot()) {
-        qCCritical(lcExporter) << "--once: the refresh failed; nothing written";
+        qCCritical(lcExporter) << "--once: the refresh failed (the cause is logged above); nothing written. Check the "
+                                  "credentials, the region and the IAM permissions ecr:DescribeRegistry, "
+                                  "ecr:DescribeRepositories and ecr:DescribeImages";
         emit finished(1);
         return;
     }

@@ -700,10 +700,12 @@ private slots:
                                                        QStringLiteral("DescribeRepositories: AccessDeniedException"));
         QVERIFY2(cause.value(QStringLiteral("message")).toString().contains(QStringLiteral("is not authorized to perform: ecr:DescribeRepositories")),
                  qPrintable(rig.exporter.describe()));
-        // ...and what it means for --once.
-        QVERIFY2(!rig.exporter.findLog(QStringLiteral("ecr.exporter"), QStringLiteral("ERROR"),
-                                       QStringLiteral("--once: the refresh failed"))
-                      .isEmpty(),
+        // ...and what it means for --once, and what to check.
+        const QString verdict = rig.exporter.findLog(QStringLiteral("ecr.exporter"), QStringLiteral("ERROR"),
+                                                     QStringLiteral("--once: the refresh failed"))
+                                    .value(QStringLiteral("message"))
+                                    .toString();
+        QVERIFY2(verdict.contains(QStringLiteral("nothing written")) && verdict.contains(QStringLiteral("ecr:DescribeRepositories")),
                  qPrintable(rig.exporter.describe()));
         if (toFile) {
             QFile file(target);
