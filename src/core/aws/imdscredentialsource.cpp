@@ -80,7 +80,7 @@ void ImdsCredentialSource::fetch(Callback done)
                                           .arg(m_imds->options().endpoint.toString())));
                 return;
             }
-            outage(error.message, done);
+            outage(error, done);
             return;
         }
         const QString role = QString::fromUtf8(reply.body).section(QLatin1Char('\n'), 0, 0).trimmed();
@@ -105,7 +105,7 @@ void ImdsCredentialSource::fetchRole(const QString &role, Callback done)
                 done(Result::notFound(QStringLiteral("role %1 has no credentials in instance metadata (HTTP 404)").arg(role)));
                 return;
             }
-            outage(error.message, done);
+            outage(error, done);
             return;
         }
         AwsCredentials c;
@@ -126,13 +126,14 @@ void ImdsCredentialSource::fetchRole(const QString &role, Callback done)
     });
 }
 
-void ImdsCredentialSource::outage(const QString &why, Callback done)
+void ImdsCredentialSource::outage(const AwsError &error, Callback done)
 {
     if (m_last.isValid()) {
-        done(keep(m_last, QStringLiteral("instance metadata is not answering (%1)").arg(why)));
+        done(keep(m_last, QStringLiteral("instance metadata is not answering (%1)").arg(error.message)));
         return;
     }
-    done(Result::notFound(why));
+    const bool unreachable = error.kind == AwsError::Kind::Network || error.kind == AwsError::Kind::Timeout;
+    done(Result::notFound((unreachable ? QStringLiteral("not reachable: ") : QStringLiteral("no credentials: ")) + error.message));
 }
 
 CredentialSource::Result ImdsCredentialSource::keep(AwsCredentials c, const QString &why)

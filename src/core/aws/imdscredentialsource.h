@@ -44,7 +44,7 @@ public:
 
 private:
     void fetchRole(const QString &role, Callback done);
-    void outage(const QString &why, Callback done);
+    void outage(const AwsError &error, Callback done);
     Result keep(AwsCredentials credentials, const QString &why);
     QDateTime now() const;
 
