@@ -6,12 +6,21 @@
 #include <QMap>
 #include <algorithm>
 
+namespace {
+// DescribeImages calls handed to the client at a time (the client keeps at most its in-flight
+// limit, 1-64, on the wire and queues the rest). A bounded hand-over keeps that queue short:
+// the client's dispatch and cancel work grows with its queue, and with 12,000 repositories
+// queued at once a refresh became CPU-bound and stop() (SIGTERM) took seconds.
+constexpr int kImageRequestWindow = 64;
+} // namespace
+
 // State of one refresh in progress.
 struct RegistryRefresher::Run
 {
     QVector<RegistrySnapshot::RepositoryState> repositories;
     int pending = 0;
     int done = 0;
+    int next = 0;        // repositories whose DescribeImages was handed to the client
     int failedRepositories = 0;
     // cause ("DescribeImages: AccessDeniedException") -> (count, first full message)
     QMap<QString, QPair<int, QString>> failures;
@@ -133,9 +142,16 @@ void RegistryRefresher::fetchImages()
         return;
     }
     m_run->pending = total;
-    // All requests are handed over at once; AwsHttpClient queues them and keeps at most
-    // its in-flight limit on the wire.
-    for (int i = 0; i < total; ++i) {
+    requestImages();
+}
+
+void RegistryRefresher::requestImages()
+{
+    // Each answer makes room for the next request. EcrClient calls back from the event loop,
+    // never from inside describeImages(), so this does not recurse.
+    const int total = int(m_run->repositories.size());
+    while (m_run->next < total && m_run->next - m_run->done < kImageRequestWindow) {
+        const int i = m_run->next++;
         const QString name = m_run->repositories.at(i).repository.repositoryName;
         m_client->describeImages(m_configuredRegistryId, name, EcrClient::TagStatus::Tagged, m_runContext,
             [this, i](const QVector<EcrImage> &images, const AwsError &error) {
@@ -168,6 +184,8 @@ void RegistryRefresher::repositoryDone(int index, QVector<EcrImage> images, cons
     emit progress(m_run->done, int(m_run->repositories.size()));
     if (--m_run->pending == 0)
         finishRun(true);
+    else
+        requestImages();
 }
 
 void RegistryRefresher::noteFailure(const AwsError &error, const QString &what)

@@ -67,6 +67,7 @@ private:
     void beginRun();
     void listRepositories();
     void fetchImages();
+    void requestImages();
     void repositoryDone(int index, QVector<EcrImage> images, const AwsError &error);
     void finishRun(bool success, const AwsError &fatal = {});
     void noteFailure(const AwsError &error, const QString &what);
