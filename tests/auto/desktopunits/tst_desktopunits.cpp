@@ -658,6 +658,7 @@ void TestDesktopUnits::profileSignInAgainstFakeEcr()
     env.insert(QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), credentials);
     env.insert(QStringLiteral("AWS_ENDPOINT_URL_ECR"), fake.endpoint().toString());
     env.insert(QStringLiteral("AWS_MAX_ATTEMPTS"), QStringLiteral("1"));
+    env.insert(QStringLiteral("AWS_EC2_METADATA_DISABLED"), QStringLiteral("true"));
 
     DesktopOptions options;
     options.noMetrics = true;
@@ -746,6 +747,7 @@ void TestDesktopUnits::missingKeychainIsAMessage()
     env.insert(QStringLiteral("AWS_CONFIG_FILE"), m_dir.filePath(QStringLiteral("empty-config")));
     env.insert(QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), m_dir.filePath(QStringLiteral("empty-credentials")));
     env.insert(QStringLiteral("AWS_ENDPOINT_URL_ECR"), QStringLiteral("http://127.0.0.1:9"));
+    env.insert(QStringLiteral("AWS_EC2_METADATA_DISABLED"), QStringLiteral("true")); // no IMDS probe from a test
     DesktopSession session(env, options);
     session.setKeychain(&store);
     DesktopSettings settings;
