@@ -12,12 +12,9 @@ class AwsHttpClient;
 class CredentialProvider;
 class EcrClient;
 class FakeEcrServer;
-class FakeInspectorServer;
-class InspectorClient;
 class MetricsPublisher;
 class MetricsServer;
 class RegistryRefresher;
-class ScanFindingsCollector;
 struct RegistrySnapshot;
 
 // Builds the headless exporter's object graph from its configuration — credentials,
@@ -53,15 +50,11 @@ private:
     QString m_regionSource;
     QUrl m_endpoint;
     QUrl m_demoEndpoint;
-    QUrl m_inspectorEndpoint;           // Amazon Inspector (inspector2), for scan counts
     QNetworkAccessManager m_nam;
     FakeEcrServer *m_fake = nullptr;
-    FakeInspectorServer *m_fakeInspector = nullptr;
     CredentialProvider *m_credentials = nullptr;
     AwsHttpClient *m_http = nullptr;
     EcrClient *m_ecr = nullptr;
-    InspectorClient *m_inspector = nullptr;
-    ScanFindingsCollector *m_scan = nullptr;
     RegistryRefresher *m_refresher = nullptr;
     MetricsPublisher *m_publisher = nullptr;
     MetricsServer *m_server = nullptr;
