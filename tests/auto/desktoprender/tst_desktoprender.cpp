@@ -15,6 +15,7 @@
 #include <QFileInfo>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QSystemTrayIcon>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtQml/qqmlextensionplugin.h>
@@ -80,6 +81,7 @@ private slots:
     void headerFitsAt1366x768();
     void screenshot();
     void darkTheme();
+    void noTrayFallsBackToWindow();
     void cleanupTestCase();
 
 private:
@@ -283,6 +285,28 @@ void TestDesktopRender::darkTheme()
     QVERIFY(image.save(QStringLiteral(ECR_BINARY_DIR) + QStringLiteral("/screenshot-desktop-dark.png")));
     m_app->theme()->setMode(QStringLiteral("light"));
     QTRY_VERIFY(m_app->window()->color().lightness() > 128);
+}
+
+void TestDesktopRender::noTrayFallsBackToWindow()
+{
+    // Offscreen has no system tray: even asked to start hidden in the tray, the app shows
+    // its window, and closing it quits.
+    QVERIFY(!QSystemTrayIcon::isSystemTrayAvailable());
+    QTemporaryDir home;
+    DesktopApp::Setup setup;
+    setup.options.demo = true;
+    setup.options.hidden = true;
+    setup.options.noMetrics = true;
+    setup.options.settingsFile = home.filePath(QStringLiteral("settings.ini"));
+    setup.env.insert(QStringLiteral("HOME"), home.path());
+    setup.useTray = true;
+    DesktopApp app(setup);
+    QVERIFY(!app.usesTray());
+    QString error;
+    QVERIFY2(app.start(&error), qPrintable(error));
+    QVERIFY(app.window()->isVisible());
+    QVERIFY(QGuiApplication::quitOnLastWindowClosed());
+    QVERIFY(!app.window()->property("trayAvailable").toBool());
 }
 
 void TestDesktopRender::cleanupTestCase()
