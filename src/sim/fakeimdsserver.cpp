@@ -75,6 +75,10 @@ FakeHttpEndpoint::Reply FakeImdsServer::handle(const Request &request)
 
     if (request.path == QLatin1String("/latest/meta-data/placement/region"))
         return m_region.isEmpty() ? text(404, "Not Found") : text(200, m_region.toUtf8());
+    // botocore asks for the zone (with a trailing slash) and drops its letter.
+    if (request.path == QLatin1String("/latest/meta-data/placement/availability-zone")
+        || request.path == QLatin1String("/latest/meta-data/placement/availability-zone/"))
+        return m_region.isEmpty() ? text(404, "Not Found") : text(200, m_region.toUtf8() + 'a');
     if (request.path == kCredentials)
         return m_role.isEmpty() ? text(404, "Not Found") : text(200, m_role.toUtf8());
     if (request.path.startsWith(kCredentials) && !m_role.isEmpty() && request.path.mid(kCredentials.size()) == m_role) {

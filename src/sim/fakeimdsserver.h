@@ -7,7 +7,7 @@
 
 // A fake EC2 instance metadata service on loopback: IMDSv2 tokens (PUT /latest/api/token
 // with the TTL header; a missing/invalid TTL is 400 like IMDS), the instance profile role
-// and its credentials, placement/region. Modes for the tests: tokens required (IMDSv1
+// and its credentials, placement/region and placement/availability-zone. Modes for the tests: tokens required (IMDSv1
 // refused with 401), the token endpoint forbidden (403, a proxy or an old IMDS), token TTL
 // expiry, an outage (500s or never answering), and an error Code in the credentials document.
 class FakeImdsServer : public FakeHttpEndpoint
