@@ -48,11 +48,7 @@ int ExporterApp::start()
         return status;
 
     AwsHttpClient::Options options;
-    // Every request goes to the one ECR endpoint, so the per-host limit (Qt's 6 connections)
-    // is the real bound. Keeping the global limit at or below it matters: with a global limit
-    // above it, the client rescans its whole queue for another host at every dispatch, and a
-    // refresh of 12,000 repositories spent minutes of CPU there (and SIGTERM waited for it).
-    options.maxInFlight = qMin(m_config.maxInFlight, options.maxInFlightPerHost);
+    options.maxInFlight = m_config.maxInFlight;
     QString error;
     if (!RetryPolicy::maxAttemptsFromEnvironment(m_env, &options.maxAttempts, &error)) {
         qCCritical(lcExporter).noquote() << error;

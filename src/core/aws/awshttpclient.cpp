@@ -69,7 +69,8 @@ struct AwsHttpClient::Job
 
     State state = State::Queued;
     bool holdsSlot = false;
-    QString hostKey;                   // scheme://host:port, for the per-host limit
+    QString hostKey;                   // scheme://host:port, for the connection pools
+    int pool = -1;                     // connection pool of the attempt in flight
     int attempts = 0;
     int attemptsAllowed = 1;
     bool expiredTokenRetryUsed = false;
@@ -103,7 +104,6 @@ AwsHttpClient::AwsHttpClient(QNetworkAccessManager *nam, CredentialProvider *cre
     Q_ASSERT(nam);
     m_options.maxAttempts = std::max(1, m_options.maxAttempts);
     m_options.maxInFlight = std::max(1, m_options.maxInFlight);
-    m_options.maxInFlightPerHost = std::max(1, m_options.maxInFlightPerHost);
     if (!m_options.clock)
         m_options.clock = [] { return QDateTime::currentDateTimeUtc(); };
     if (!m_options.random)
@@ -168,6 +168,24 @@ QByteArray AwsHttpClient::hostHeader(const QUrl &in)
     if (url.port() != -1)
         out += ':' + QByteArray::number(url.port());
     return out;
+}
+
+QString AwsHttpClient::connectionPoolName(const QUrl &url, int pool)
+{
+    const QString host = url.host();
+    if (pool <= 0)
+        return QString();
+    if (url.scheme() != QLatin1String("https"))
+        return QStringLiteral("%1#pool%2").arg(host).arg(pool); // not used for anything but the key
+    QString name = host;
+    int changed = 0;
+    for (qsizetype i = 0; i < name.size() && changed < pool; ++i) {
+        if (name.at(i).isLower()) {
+            name[i] = name.at(i).toUpper();
+            ++changed;
+        }
+    }
+    return name;
 }
 
 QString AwsHttpClient::outcome(const AwsError &error)
@@ -246,20 +264,12 @@ void AwsHttpClient::send(const AwsRequest &request, const AwsErrorParser &errorP
 
 void AwsHttpClient::pump()
 {
-    // FIFO, except that a job whose host is saturated lets later jobs for other hosts pass.
-    for (auto it = m_queue.begin(); it != m_queue.end() && m_inFlight < m_options.maxInFlight;) {
-        Job *j = job(*it);
-        if (!j) {
-            it = m_queue.erase(it);
-            continue;
-        }
-        if (m_inFlightPerHost.value(j->hostKey) >= m_options.maxInFlightPerHost) {
-            ++it;
-            continue;
-        }
-        m_queue.erase(it);
-        startAttempt(j);
-        it = m_queue.begin(); // startAttempt may have changed the queue
+    // Plain FIFO: the connection pools let every attempt go out at once, whatever its host.
+    while (!m_queue.empty() && m_inFlight < m_options.maxInFlight) {
+        const quint64 id = m_queue.front();
+        m_queue.pop_front();
+        if (Job *j = job(id))
+            startAttempt(j);
     }
 }
 
@@ -267,7 +277,13 @@ void AwsHttpClient::startAttempt(Job *j)
 {
     j->holdsSlot = true;
     ++m_inFlight;
-    ++m_inFlightPerHost[j->hostKey];
+    // The least loaded pool of this host: with at most maxInFlight attempts spread over
+    // ceil(maxInFlight / 6) pools, it always has a free connection.
+    QVector<int> &load = m_poolLoad[j->hostKey];
+    if (load.isEmpty())
+        load.resize((m_options.maxInFlight + Options::kConnectionsPerPool - 1) / Options::kConnectionsPerPool);
+    j->pool = int(std::min_element(load.cbegin(), load.cend()) - load.cbegin());
+    ++load[j->pool];
     m_peakInFlight = std::max(m_peakInFlight, m_inFlight);
     ++j->attempts;
     j->sinceAttempt.start();
@@ -357,6 +373,8 @@ void AwsHttpClient::dispatch(Job *j, const AwsCredentials &credentials)
     }
 
     QNetworkRequest request(url);
+    if (j->pool > 0)
+        request.setPeerVerifyName(connectionPoolName(url, j->pool));
     for (const auto &h : std::as_const(headers))
         request.setRawHeader(h.first, h.second);
     // AWS never redirects API calls; following one would replay signed headers elsewhere.
@@ -552,8 +570,10 @@ void AwsHttpClient::releaseSlot(Job *j)
     if (j->holdsSlot) {
         j->holdsSlot = false;
         --m_inFlight;
-        if (--m_inFlightPerHost[j->hostKey] <= 0)
-            m_inFlightPerHost.remove(j->hostKey);
+        QVector<int> &load = m_poolLoad[j->hostKey];
+        if (j->pool >= 0 && j->pool < load.size())
+            --load[j->pool];
+        j->pool = -1;
     }
 }
 

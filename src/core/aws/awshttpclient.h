@@ -52,10 +52,12 @@ public:
         int requestTimeoutMs = 10000;    // one attempt, from sending to the last byte
         int credentialsTimeoutMs = 30000; // waiting for the CredentialProvider
         int maxInFlight = 8;             // attempts on the wire at once; more wait in a FIFO queue
-        // Attempts to one host:port at once. Qt opens at most 6 HTTP/1.1 connections per host
-        // and queues the rest internally, where our timeouts would already be running; so we
-        // keep the surplus in our own queue instead.
-        int maxInFlightPerHost = 6;
+        // Qt 6.4 opens at most 6 HTTP/1.1 connections per connection pool and queues the rest
+        // internally (QHttp1Configuration arrives only in 6.5). To let maxInFlight requests
+        // reach one host at once, attempts are spread over ceil(maxInFlight / 6) pools; the
+        // pool is part of Qt's connection-cache key through QNetworkRequest::peerVerifyName
+        // (see connectionPoolName()).
+        static constexpr int kConnectionsPerPool = 6;
         // Trusted roots for https (AWS_CA_BUNDLE / profile ca_bundle, see CaBundle). Non-empty:
         // they REPLACE the system store, like botocore's verify=<bundle>.
         QList<QSslCertificate> caCertificates;
@@ -94,6 +96,10 @@ public:
     static bool bypassesProxy(const QString &host);        // loopback / link-local / localhost
     static QUrl normalizedUrl(const QUrl &url);            // default port dropped, empty path → "/"
     static QByteArray hostHeader(const QUrl &url);         // exactly the Host header sent
+    // The peerVerifyName that selects connection pool `pool` (0 = Qt's default pool) for
+    // `url`: for https the host with its first `pool` letters upper-cased (TLS name checks
+    // ignore case, Qt's cache key does not), for plain http a tag that only names the pool.
+    static QString connectionPoolName(const QUrl &url, int pool);
     // "success", else the error code, else the error kind name ("timeout", "network", ...).
     static QString outcome(const AwsError &error);
 
@@ -127,6 +133,6 @@ private:
     std::deque<quint64> m_queue;
     quint64 m_nextId = 1;
     int m_inFlight = 0;
-    QHash<QString, int> m_inFlightPerHost;
+    QHash<QString, QVector<int>> m_poolLoad;   // host key -> attempts in flight per pool
     int m_peakInFlight = 0;
 };
