@@ -35,7 +35,12 @@ int BenchReport::totalCalls() const
 
 double BenchReport::idealSeconds() const
 {
-    return maxInFlight > 0 ? double(totalCalls()) * latencyMs / 1000.0 / maxInFlight : -1;
+    return maxInFlight > 0 ? double(minimumCalls) * latencyMs / 1000.0 / maxInFlight : -1;
+}
+
+double BenchReport::idealAtPeakSeconds() const
+{
+    return peakInFlight > 0 ? double(minimumCalls) * latencyMs / 1000.0 / peakInFlight : -1;
 }
 
 const BenchReport::Phase *BenchReport::phase(bool gzip, bool concurrent) const
@@ -124,7 +129,7 @@ QString BenchReport::format() const
 {
     QString out;
     auto line = [&out](const QString &figure, const QString &measured, const QString &target = {}, const QString &result = {}) {
-        QString l = QStringLiteral("  %1 %2").arg(figure, -52).arg(measured, -24);
+        QString l = QStringLiteral("  %1 %2").arg(figure, -56).arg(measured, -24);
         if (!target.isEmpty() || !result.isEmpty())
             l += QStringLiteral(" %1 %2").arg(target, -32).arg(result);
         while (l.endsWith(QLatin1Char(' ')))
@@ -148,20 +153,31 @@ QString BenchReport::format() const
     line(QStringLiteral("refresh wall time (start -> last API reply)"), sec(refreshWallSeconds),
          QStringLiteral("<= %1 (%2 x ideal)").arg(sec(RefreshFactor * ideal)).arg(RefreshFactor), verdict(refreshTargetMet()));
     line(QStringLiteral("  the exporter's own refresh duration metric"), sec(exporterRefreshSeconds));
-    line(QStringLiteral("ideal time (calls x latency / in-flight limit)"),
-         QStringLiteral("%1 = %2 x %3 ms / %4").arg(sec(ideal)).arg(totalCalls()).arg(latencyMs).arg(maxInFlight));
-    line(QStringLiteral("API calls"), QString::number(totalCalls()),
+    line(QStringLiteral("ideal time (minimum calls x latency / in-flight limit)"),
+         QStringLiteral("%1 = %2 x %3 ms / %4").arg(sec(ideal)).arg(minimumCalls).arg(latencyMs).arg(maxInFlight));
+    line(QStringLiteral("API calls (counted by the fake ECR)"), QString::number(totalCalls()),
          QStringLiteral("= %1 (minimum), none failed").arg(minimumCalls), verdict(callsTargetMet()));
     for (auto it = callsByOperation.cbegin(); it != callsByOperation.cend(); ++it)
         line(QStringLiteral("  %1").arg(it.key()), QString::number(it.value()));
     line(QStringLiteral("  failed (status other than 200)"), QString::number(failedCalls));
     line(QStringLiteral("peak requests in flight (at the fake ECR)"), QString::number(peakInFlight),
-         QStringLiteral("<= %1 (the in-flight limit)").arg(maxInFlight), verdict(peakInFlight <= maxInFlight));
+         QStringLiteral("(limit %1)").arg(maxInFlight));
+    if (peakInFlight > 0 && peakInFlight != maxInFlight)
+        line(QStringLiteral("  ideal with the peak reached as the limit"), sec(idealAtPeakSeconds()));
+    if (peakInFlight > 0 && totalCalls() > 0 && refreshWallSeconds > 0)
+        line(QStringLiteral("  mean call cycle (wall x peak / calls)"),
+             ms(refreshWallSeconds * 1000 * peakInFlight / totalCalls()),
+             QStringLiteral("(latency %1 ms)").arg(latencyMs));
     line(QStringLiteral("/-/ready answered 200 after"), sec(readySeconds));
+    line(QStringLiteral("exporter CPU until then (start-up and refresh)"), sec(exporterCpuAtReadySeconds));
+    if (exporterCpuAtReadySeconds >= 0 && totalCalls() > 0 && maxInFlight > 0)
+        line(QStringLiteral("  per API call"), ms(exporterCpuAtReadySeconds * 1000 / totalCalls()),
+             QStringLiteral("(ideal pace: latency / limit = %1)").arg(ms(double(latencyMs) / maxInFlight)));
     line(QStringLiteral("registry exposition served after"), sec(publishedSeconds));
     line(QStringLiteral("  one rendering, plain + gzip (exporter's log)"), sec(renderSeconds));
-    line(QStringLiteral("exporter CPU until then (start, refresh, render)"), sec(exporterCpuRefreshSeconds));
+    line(QStringLiteral("exporter CPU until then (start-up, refresh, render)"), sec(exporterCpuRefreshSeconds));
     line(QStringLiteral("bench CPU until then (fake ECR: SigV4, JSON)"), sec(benchCpuRefreshSeconds));
+    line(QStringLiteral("bytes the exporter read until then (API replies)"), bytesText(exporterReadBytes));
 
     section(QStringLiteral("Scrapes"));
     const Phase *seqPlain = phase(false, false);

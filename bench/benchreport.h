@@ -25,7 +25,7 @@ struct BenchReport
     QString buildType;              // CMAKE_BUILD_TYPE the bench was built with
 
     // The first refresh (times from the exporter's start).
-    QMap<QString, int> callsByOperation;  // as counted by the fake ECR
+    QMap<QString, int> callsByOperation;  // as counted by the fake ECR (all operations)
     int minimumCalls = 0;                 // from the fake's ground truth
     int failedCalls = 0;                  // answered with a status other than 200
     int peakInFlight = 0;                 // the fake's peakConcurrentRequests()
@@ -34,8 +34,10 @@ struct BenchReport
     double readySeconds = -1;             // exporter start -> /-/ready answered 200
     double publishedSeconds = -1;         // exporter start -> the registry exposition was served
     double renderSeconds = -1;            // the exporter's log: rendering + gzip of that exposition
+    double exporterCpuAtReadySeconds = -1;// exporter CPU (all threads) from its start to /-/ready
     double exporterCpuRefreshSeconds = -1;// exporter CPU until the exposition was served
     double benchCpuRefreshSeconds = -1;   // this process (the fake ECR) in the same time
+    qint64 exporterReadBytes = -1;        // what the exporter read until then (mostly API replies)
 
     qint64 rssAfterRefreshBytes = -1;     // VmRSS one second after the exposition was served
     qint64 hwmRefreshBytes = -1;          // VmHWM then: peak of start-up, refresh and rendering
@@ -66,8 +68,11 @@ struct BenchReport
     int exporterExitCode = 0;             // after SIGTERM at the end (0 = graceful)
 
     int totalCalls() const;
-    // The issue's ideal: calls x latency / in-flight limit.
+    // The issue's ideal: calls x latency / in-flight limit, with the minimum number of calls
+    // (the ideal refresh makes no more calls than needed).
     double idealSeconds() const;
+    // The same with the peak in flight actually reached instead of the configured limit.
+    double idealAtPeakSeconds() const;
     const Phase *phase(bool gzip, bool concurrent) const;
 
     // The four targets of the issue, each true when met.

@@ -21,8 +21,6 @@ const QString kAccessKey = QStringLiteral("AKIDBENCHECREXPORTER");
 const QString kSecret = QStringLiteral("bench/secret/for/the/fake/ecr/only");
 const QString kHost = QStringLiteral("127.0.0.1");
 const QByteArray kDurationMetric = "aws_ecr_exporter_last_successful_refresh_duration_seconds";
-const QStringList kOperations = {QStringLiteral("DescribeRegistry"), QStringLiteral("DescribeRepositories"),
-                                 QStringLiteral("DescribeImages")};
 constexpr int kPageLimit = 1000; // ECR's largest maxResults, and the fake's default page cap
 
 double ownCpuSeconds()
@@ -271,6 +269,7 @@ void BenchRunner::pollReady()
         if (result.ok() && result.status == 200) {
             m_ready = true;
             m_report.readySeconds = elapsedSeconds();
+            m_report.exporterCpuAtReadySeconds = ProcessSample::read(m_exporter->pid()).cpuSeconds;
             pollMetrics();
         } else {
             QTimer::singleShot(20, this, &BenchRunner::pollReady);
@@ -301,15 +300,10 @@ void BenchRunner::onRegistryExposition(const ScrapeClient::Result &result)
     if (m_rendersSeen < 2)
         m_report.publishedSeconds = elapsedSeconds(); // no log line seen: when we got it
     m_report.refreshWallSeconds = m_lastApiReply;
-    int counted = 0;
-    for (const QString &operation : kOperations) {
-        const int n = m_fake->requestCount(operation);
-        counted += n;
-        if (n > 0)
-            m_report.callsByOperation.insert(operation, n);
+    for (const FakeEcrServer::RecordedRequest &request : m_fake->requests()) {
+        const QString name = request.operation.isEmpty() ? QStringLiteral("(unknown operation)") : request.operation;
+        ++m_report.callsByOperation[name];
     }
-    if (const int other = m_fake->requestCount() - counted; other > 0)
-        m_report.callsByOperation.insert(QStringLiteral("(unknown operation)"), other);
     m_report.peakInFlight = m_fake->peakConcurrentRequests();
     m_report.benchCpuRefreshSeconds = ownCpuSeconds() - m_benchCpuAtStart;
     QString error;
@@ -317,6 +311,7 @@ void BenchRunner::onRegistryExposition(const ScrapeClient::Result &result)
     if (!sample.isValid())
         return fail(error);
     m_report.exporterCpuRefreshSeconds = sample.cpuSeconds;
+    m_report.exporterReadBytes = sample.readBytes;
 
     checkExposition(result.body);
     m_plainBodyBytes = result.bodyBytes;

@@ -60,6 +60,19 @@ qint64 ProcessSample::statCpuTicks(const QByteArray &stat)
     return user + system;
 }
 
+qint64 ProcessSample::ioField(const QByteArray &io, const QByteArray &field)
+{
+    const QByteArray key = field + ": ";
+    for (const QByteArray &line : io.split('\n')) {
+        if (!line.startsWith(key))
+            continue;
+        bool ok = false;
+        const qint64 value = line.mid(key.size()).trimmed().toLongLong(&ok);
+        return ok && value >= 0 ? value : -1;
+    }
+    return -1;
+}
+
 ProcessSample ProcessSample::read(qint64 pid, QString *error)
 {
     ProcessSample sample;
@@ -79,6 +92,9 @@ ProcessSample ProcessSample::read(qint64 pid, QString *error)
     sample.rssBytes = rss;
     sample.hwmBytes = hwm;
     sample.cpuSeconds = double(ticks) / double(ticksPerSecond);
+    QByteArray io;
+    if (readFile(base + QStringLiteral("io"), &io, nullptr)) // optional: needs ptrace access
+        sample.readBytes = ioField(io, "rchar");
     return sample;
 }
 

@@ -11,10 +11,11 @@ struct ProcessSample
     qint64 rssBytes = -1;    // VmRSS
     qint64 hwmBytes = -1;    // VmHWM: peak resident memory since start or the last resetPeak()
     double cpuSeconds = -1;  // utime + stime
+    qint64 readBytes = -1;   // rchar of /proc/<pid>/io: bytes read by read()-like calls (sockets too)
 
     bool isValid() const { return rssBytes >= 0 && hwmBytes >= 0 && cpuSeconds >= 0; }
 
-    // Reads /proc/<pid>/status and /proc/<pid>/stat. Invalid (with *error) when the process
+    // Reads /proc/<pid>/status, /proc/<pid>/stat and (when readable) /proc/<pid>/io. Invalid (with *error) when the process
     // is gone or the files cannot be parsed.
     static ProcessSample read(qint64 pid, QString *error = nullptr);
     // Resets VmHWM to the current VmRSS (writes "5" to /proc/<pid>/clear_refs; Linux 4.0+,
@@ -26,4 +27,6 @@ struct ProcessSample
     // utime + stime of a /proc/<pid>/stat line, in clock ticks; -1 when malformed. The
     // command name (field 2) may hold spaces and parentheses: fields count from the last ')'.
     static qint64 statCpuTicks(const QByteArray &stat);
+    // "rchar: 123" of /proc/<pid>/io; -1 when absent.
+    static qint64 ioField(const QByteArray &io, const QByteArray &field);
 };
