@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -123,10 +124,11 @@ FocusScope {
             model: pane.model
             ScrollBar.vertical: ScrollBar { policy: ScrollBar.AsNeeded }
             delegate: ImageDelegate {
+                id: imageRow
                 width: listView.width
                 widths: pane.widths
                 onClicked: {
-                    listView.currentIndex = index
+                    listView.currentIndex = imageRow.index
                     listView.forceActiveFocus()
                 }
                 onCopyRequested: text => pane.copyRequested(text)

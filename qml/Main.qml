@@ -19,7 +19,7 @@ ApplicationWindow {
     title: app && app.registryId !== "" ? "ECR Desktop — " + app.registryId + (app.demo ? " (demo)" : "") : "ECR Desktop"
     width: 1366
     height: 768
-    minimumWidth: 1024
+    minimumWidth: 1200  // the image columns need about 1170 px
     minimumHeight: 600
     visible: !startHidden
     color: Theme.window
@@ -51,7 +51,7 @@ ApplicationWindow {
     }
 
     Shortcut {
-        sequences: [StandardKey.Quit]
+        sequence: "Ctrl+Q"
         onActivated: window.quitRequested()
     }
 

@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -119,13 +120,14 @@ FocusScope {
             model: pane.model
             ScrollBar.vertical: ScrollBar { policy: ScrollBar.AsNeeded }
             delegate: RepositoryDelegate {
+                id: repositoryRow
                 width: listView.width
                 widths: pane.widths
-                open: name === pane.openRepository
+                open: repositoryRow.name === pane.openRepository
                 onClicked: {
-                    listView.currentIndex = index
+                    listView.currentIndex = repositoryRow.index
                     listView.forceActiveFocus()
-                    pane.opened(name)
+                    pane.opened(repositoryRow.name)
                 }
             }
             Keys.onReturnPressed: pane.openCurrent()

@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Layouts
 
@@ -23,15 +24,17 @@ ColumnLayout {
         color: Theme.border
         clip: true
         Row {
+            id: segments
             anchors.fill: parent
             Repeater {
                 model: bar.severities
                 delegate: Rectangle {
+                    id: segment
                     required property string modelData
                     objectName: "segment" + modelData
-                    height: parent.height
-                    width: bar.sum > 0 ? parent.width * (bar.totals[modelData] || 0) / bar.sum : 0
-                    color: Theme.severityColor(modelData)
+                    height: segments.height
+                    width: bar.sum > 0 ? segments.width * (bar.totals[segment.modelData] || 0) / bar.sum : 0
+                    color: Theme.severityColor(segment.modelData)
                 }
             }
         }
@@ -42,16 +45,18 @@ ColumnLayout {
         Repeater {
             model: bar.severities
             delegate: Row {
+                id: legendEntry
                 required property string modelData
                 spacing: 5
                 Rectangle {
                     width: 10; height: 10; radius: 2
-                    anchors.verticalCenter: parent.verticalCenter
-                    color: Theme.severityColor(modelData)
+                    anchors.verticalCenter: legendEntry.verticalCenter
+                    color: Theme.severityColor(legendEntry.modelData)
                 }
                 Text {
-                    objectName: "legend" + modelData
-                    text: modelData + " " + (bar.totals[modelData] || 0).toLocaleString(Qt.locale("en_US"), "f", 0)
+                    objectName: "legend" + legendEntry.modelData
+                    text: legendEntry.modelData + " "
+                          + (bar.totals[legendEntry.modelData] || 0).toLocaleString(Qt.locale("en_US"), "f", 0)
                     color: Theme.secondaryText
                     font.pixelSize: Theme.smallFontSize
                 }

@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 
 // An image's finding counts as chips, worst first, one fixed slot per severity so rows
@@ -28,12 +29,13 @@ Row {
     Repeater {
         model: chips.severities
         delegate: SeverityChip {
+            id: slot
             required property string modelData
-            objectName: "chip" + modelData
+            objectName: "chip" + slot.modelData
             visible: chips.total > 0
             width: chips.slotWidth
-            severity: modelData
-            count: chips.counts[modelData] || 0
+            severity: slot.modelData
+            count: chips.counts[slot.modelData] || 0
         }
     }
 }

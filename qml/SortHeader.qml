@@ -1,3 +1,4 @@
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 
@@ -16,20 +17,21 @@ Rectangle {
     border.color: Theme.border
 
     Row {
+        id: cells
         x: sortHeader.leftPadding
-        height: parent.height
+        height: sortHeader.height
         Repeater {
             model: sortHeader.columns
             delegate: AbstractButton {
                 id: cell
                 required property var modelData
-                readonly property bool sorted: sortHeader.model && sortHeader.model.sortRoleName === modelData.role
-                objectName: "sort:" + modelData.role
-                width: modelData.width < 0 ? sortHeader.flexibleWidth : modelData.width
-                height: parent.height
+                readonly property bool sorted: sortHeader.model && sortHeader.model.sortRoleName === cell.modelData.role
+                objectName: "sort:" + cell.modelData.role
+                width: cell.modelData.width < 0 ? sortHeader.flexibleWidth : cell.modelData.width
+                height: cells.height
                 focusPolicy: Qt.NoFocus
-                enabled: modelData.role !== ""
-                onClicked: sortHeader.model.toggleSort(modelData.role)
+                enabled: cell.modelData.role !== ""
+                onClicked: sortHeader.model.toggleSort(cell.modelData.role)
                 contentItem: Text {
                     objectName: "sortTitle"
                     text: cell.modelData.title + (cell.sorted ? (sortHeader.model.sortDescending ? "  \u25BC" : "  \u25B2") : "")
@@ -40,8 +42,8 @@ Rectangle {
                     elide: Text.ElideRight
                 }
                 background: Rectangle { color: cell.hovered ? Theme.hover : "transparent" }
-                ToolTip.visible: hovered && modelData.role !== ""
-                ToolTip.text: "Sort by " + modelData.title.toLowerCase()
+                ToolTip.visible: cell.hovered && cell.modelData.role !== ""
+                ToolTip.text: "Sort by " + cell.modelData.title.toLowerCase()
                 ToolTip.delay: 700
             }
         }

@@ -22,6 +22,7 @@
 #include "reportingcredentialprovider.h"
 
 #include <QClipboard>
+#include <QCoreApplication>
 #include <QGuiApplication>
 #include <QThreadPool>
 
@@ -63,7 +64,8 @@ DesktopSession::~DesktopSession()
     // to itself through a pointer it does not guard: a render still running when the
     // publisher is deleted touches freed memory. Let running renders finish first (they take
     // milliseconds); remove this once MetricsPublisher guards its callback.
-    QThreadPool::globalInstance()->waitForDone(10000);
+    if (QCoreApplication::instance()) // the global pool is gone after the application
+        QThreadPool::globalInstance()->waitForDone(10000);
 }
 
 void DesktopSession::setKeychain(KeychainStore *keychain)

@@ -3,6 +3,7 @@
 #include "desktopapp.h"
 #include "desktopoptions.h"
 #include "logcategories.h"
+#include "severitypalette.h"
 #include "singleinstance.h"
 #include "unixsignalwatcher.h"
 
@@ -24,6 +25,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationDisplayName(QStringLiteral("ECR Desktop"));
     QApplication::setApplicationVersion(QStringLiteral(ECR_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("ecr_desktop"));
+    QApplication::setWindowIcon(SeverityPalette::appIcon());
 
     const DesktopOptions::ParseResult parsed = DesktopOptions::parse(app.arguments());
     if (!parsed.ok()) {

@@ -80,3 +80,30 @@ QIcon SeverityPalette::trayIcon(Severity::Level level, bool neutral)
         icon.addPixmap(QPixmap::fromImage(trayImage(level, neutral, size)));
     return icon;
 }
+
+QIcon SeverityPalette::appIcon()
+{
+    QIcon icon;
+    for (int size : {16, 24, 32, 48, 64, 128}) {
+        QImage image(size, size, QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::transparent);
+        QPainter p(&image);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.scale(size / 64.0, size / 64.0); // drawn in the SVG's 64x64 units
+        p.setPen(Qt::NoPen);
+        p.setBrush(QColor(0x09, 0x69, 0xda));
+        p.drawRoundedRect(QRectF(2, 2, 60, 60), 12, 12);
+        const qreal opacity[] = {1.0, 0.85, 0.7};
+        for (int i = 0; i < 3; ++i) {
+            QColor white(Qt::white);
+            white.setAlphaF(opacity[i]);
+            p.setBrush(white);
+            p.drawRoundedRect(QRectF(12, 14 + 13 * i, 40, 10), 3, 3);
+        }
+        p.setBrush(color(Severity::Critical));
+        p.drawEllipse(QPointF(46, 19), 3.5, 3.5);
+        p.end();
+        icon.addPixmap(QPixmap::fromImage(image));
+    }
+    return icon;
+}

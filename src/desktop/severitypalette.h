@@ -21,5 +21,8 @@ public:
     // L, I, U), a check mark for None, or "…" in neutral grey when `neutral` (loading or
     // error). Drawn with QPainter at the usual tray sizes.
     static QIcon trayIcon(Severity::Level level, bool neutral);
+    // The application's window icon, the same drawing as resources/ecr_desktop.svg (Qt here
+    // has no SVG image plugin, so it is painted).
+    static QIcon appIcon();
     static QImage trayImage(Severity::Level level, bool neutral, int size);
 };

@@ -76,7 +76,9 @@ public slots:
 
     void cleanupTestCase()
     {
-        m_session->stop();
+        // While the application still exists (Setup itself outlives it).
+        delete m_session;
+        m_session = nullptr;
     }
 
 private:
