@@ -173,6 +173,8 @@ QString BenchReport::format() const
     if (exporterCpuAtReadySeconds >= 0 && totalCalls() > 0 && maxInFlight > 0)
         line(QStringLiteral("  per API call"), ms(exporterCpuAtReadySeconds * 1000 / totalCalls()),
              QStringLiteral("(ideal pace: latency / limit = %1)").arg(ms(double(latencyMs) / maxInFlight)));
+    line(QStringLiteral("  of which the main thread (event loop)"), sec(exporterMainCpuAtReadySeconds),
+         QStringLiteral("(one core: a floor for the refresh)"));
     line(QStringLiteral("registry exposition served after"), sec(publishedSeconds));
     line(QStringLiteral("  one rendering, plain + gzip (exporter's log)"), sec(renderSeconds));
     line(QStringLiteral("exporter CPU until then (start-up, refresh, render)"), sec(exporterCpuRefreshSeconds));

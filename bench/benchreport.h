@@ -35,6 +35,7 @@ struct BenchReport
     double publishedSeconds = -1;         // exporter start -> the registry exposition was served
     double renderSeconds = -1;            // the exporter's log: rendering + gzip of that exposition
     double exporterCpuAtReadySeconds = -1;// exporter CPU (all threads) from its start to /-/ready
+    double exporterMainCpuAtReadySeconds = -1; // the same, its main thread (event loop) only
     double exporterCpuRefreshSeconds = -1;// exporter CPU until the exposition was served
     double benchCpuRefreshSeconds = -1;   // this process (the fake ECR) in the same time
     qint64 exporterReadBytes = -1;        // what the exporter read until then (mostly API replies)

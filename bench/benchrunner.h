@@ -66,6 +66,7 @@ private:
     double m_benchCpuAtStart = 0;
     double m_lastApiReply = -1;
     int m_apiReplies = 0;
+    int m_fakeNoDelaySockets = 0;             // the fake's connections the bench set TCP_NODELAY on
     int m_rendersSeen = 0;
     bool m_ready = false;
     bool m_failed = false;

@@ -92,6 +92,12 @@ ProcessSample ProcessSample::read(qint64 pid, QString *error)
     sample.rssBytes = rss;
     sample.hwmBytes = hwm;
     sample.cpuSeconds = double(ticks) / double(ticksPerSecond);
+    QByteArray threadStat;
+    if (readFile(base + QStringLiteral("task/%1/stat").arg(pid), &threadStat, nullptr)) {
+        const qint64 mainTicks = statCpuTicks(threadStat);
+        if (mainTicks >= 0)
+            sample.mainThreadCpuSeconds = double(mainTicks) / double(ticksPerSecond);
+    }
     QByteArray io;
     if (readFile(base + QStringLiteral("io"), &io, nullptr)) // optional: needs ptrace access
         sample.readBytes = ioField(io, "rchar");

@@ -10,12 +10,14 @@ struct ProcessSample
 {
     qint64 rssBytes = -1;    // VmRSS
     qint64 hwmBytes = -1;    // VmHWM: peak resident memory since start or the last resetPeak()
-    double cpuSeconds = -1;  // utime + stime
+    double cpuSeconds = -1;  // utime + stime, all threads
+    double mainThreadCpuSeconds = -1; // the same for the main thread (the event loop) only
     qint64 readBytes = -1;   // rchar of /proc/<pid>/io: bytes read by read()-like calls (sockets too)
 
     bool isValid() const { return rssBytes >= 0 && hwmBytes >= 0 && cpuSeconds >= 0; }
 
-    // Reads /proc/<pid>/status, /proc/<pid>/stat and (when readable) /proc/<pid>/io. Invalid (with *error) when the process
+    // Reads /proc/<pid>/status, /proc/<pid>/stat, /proc/<pid>/task/<pid>/stat and (when
+    // readable) /proc/<pid>/io. Invalid (with *error) when the process
     // is gone or the files cannot be parsed.
     static ProcessSample read(qint64 pid, QString *error = nullptr);
     // Resets VmHWM to the current VmRSS (writes "5" to /proc/<pid>/clear_refs; Linux 4.0+,
