@@ -1,6 +1,8 @@
 #include "exporterapp.h"
 
 #include "aws/awshttpclient.h"
+#include "aws/cabundle.h"
+#include "aws/calleridentitylogger.h"
 #include "aws/awssharedconfig.h"
 #include "aws/defaultcredentialchain.h"
 #include "aws/endpointresolver.h"
@@ -49,12 +51,19 @@ int ExporterApp::start()
 
     AwsHttpClient::Options options;
     options.maxInFlight = m_config.maxInFlight;
+    options.caCertificates = m_caCertificates;
     QString error;
     if (!RetryPolicy::maxAttemptsFromEnvironment(m_env, &options.maxAttempts, &error)) {
         qCCritical(lcExporter).noquote() << error;
         return 2;
     }
     m_http = new AwsHttpClient(&m_nam, m_credentials, options, this);
+    if (m_stsEndpoint.isValid()) {
+        // Say whose keys these are (source, account, ARN from STS GetCallerIdentity); a
+        // denied call only warns, no credentials at all is one error naming every source.
+        auto *identity = new CallerIdentityLogger(m_http, m_region, m_stsEndpoint, this);
+        identity->start();
+    }
     m_ecr = new EcrClient(m_http, m_region, m_demoEndpoint.isValid() ? m_demoEndpoint : m_endpoint, this);
     m_refresher = new RegistryRefresher(m_ecr, m_region, this);
     m_refresher->setRegistryId(m_config.registryId);
@@ -115,7 +124,23 @@ int ExporterApp::setUpAws()
         return 2;
     }
     m_endpoint = endpoint.url;
-    m_credentials = new DefaultCredentialChain(m_env, shared, this);
+    const CaBundle::Result ca = CaBundle::load(m_env, &shared, &error);
+    if (error) {
+        qCCritical(lcExporter).noquote() << error.message;
+        return 2;
+    }
+    m_caCertificates = ca.certificates;
+    const EndpointResolver::Result sts
+        = EndpointResolver::resolve(EndpointResolver::sts(), m_region, m_env, &shared, QString(), &error);
+    if (error) {
+        qCCritical(lcExporter).noquote() << error.message;
+        return 2;
+    }
+    m_stsEndpoint = sts.url;
+    DefaultCredentialChain::Options chainOptions;
+    chainOptions.region = m_region;
+    chainOptions.nam = &m_nam;
+    m_credentials = new DefaultCredentialChain(m_env, shared, chainOptions, this);
     qCInfo(lcExporter).noquote() << QStringLiteral("region %1 (from %2), ECR endpoint %3 (%4), credentials: %5, profile '%6'")
                                         .arg(m_region, region.source, m_endpoint.toString(), endpoint.source,
                                              m_credentials->describe(), shared.profileName());

@@ -4,7 +4,9 @@
 
 #include <QNetworkAccessManager>
 #include <QObject>
+#include <QList>
 #include <QProcessEnvironment>
+#include <QSslCertificate>
 #include <QUrl>
 #include <memory>
 
@@ -50,6 +52,8 @@ private:
     QString m_regionSource;
     QUrl m_endpoint;
     QUrl m_demoEndpoint;
+    QUrl m_stsEndpoint;
+    QList<QSslCertificate> m_caCertificates;   // AWS_CA_BUNDLE; empty: the system store
     QNetworkAccessManager m_nam;
     FakeEcrServer *m_fake = nullptr;
     CredentialProvider *m_credentials = nullptr;
