@@ -4,7 +4,9 @@
 #include "metrics/expositionwriter.h"
 #include "metrics/processmetrics.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QPointer>
 #include <QMetaObject>
 #include <QThreadPool>
 
@@ -18,14 +20,10 @@ struct MetricsPublisher::Rendered
 MetricsPublisher::MetricsPublisher(const BuildInfo &build, QObject *parent)
     : QObject(parent)
     , m_build(build)
-    , m_alive(std::make_shared<bool>(true))
 {
 }
 
-MetricsPublisher::~MetricsPublisher()
-{
-    *m_alive = false;
-}
+MetricsPublisher::~MetricsPublisher() = default;
 
 MetricsPublisher::Rendered MetricsPublisher::render(const BuildInfo &build,
                                                     std::shared_ptr<const RegistrySnapshot> snapshot,
@@ -51,15 +49,20 @@ MetricsPublisher::Rendered MetricsPublisher::render(const BuildInfo &build,
 void MetricsPublisher::publish(std::shared_ptr<const RegistrySnapshot> snapshot, const RefreshStats &stats)
 {
     const quint64 generation = ++m_generation;
-    // The snapshot is immutable and shared; stats and build info are copied into the job.
-    QThreadPool::globalInstance()->start([this, alive = m_alive, generation, build = m_build,
+    // The result is posted to the application object, never to `this`: the publisher may be
+    // gone by the time the worker finishes, and the QPointer is only read in the main thread.
+    QPointer<MetricsPublisher> self(this);
+    QThreadPool::globalInstance()->start([self, generation, build = m_build,
                                           snapshot = std::move(snapshot), stats]() mutable {
         Rendered rendered = render(build, std::move(snapshot), stats);
+        QObject *receiver = QCoreApplication::instance();
+        if (!receiver)
+            return;
         QMetaObject::invokeMethod(
-            this,
-            [this, alive, generation, rendered = std::move(rendered)]() mutable {
-                if (*alive)
-                    accept(generation, std::move(rendered));
+            receiver,
+            [self, generation, rendered = std::move(rendered)]() mutable {
+                if (self)
+                    self->accept(generation, std::move(rendered));
             },
             Qt::QueuedConnection);
     });

@@ -53,5 +53,4 @@ private:
     quint64 m_generation = 0;   // of the newest publish() call
     quint64 m_accepted = 0;     // of the rendering now served
     double m_lastRenderSeconds = 0;
-    std::shared_ptr<bool> m_alive;
 };
