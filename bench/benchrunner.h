@@ -6,6 +6,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QVector>
@@ -66,7 +67,7 @@ private:
     double m_benchCpuAtStart = 0;
     double m_lastApiReply = -1;
     int m_apiReplies = 0;
-    int m_fakeNoDelaySockets = 0;             // the fake's connections the bench set TCP_NODELAY on
+    QSet<const QObject *> m_fakeNoDelay;      // the fake's connections seen with TCP_NODELAY on
     int m_rendersSeen = 0;
     bool m_ready = false;
     bool m_failed = false;
