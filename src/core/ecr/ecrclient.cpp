@@ -218,3 +218,163 @@ void EcrClient::describeImages(const QString &registryId, const QString &reposit
     p->context = ctx;
     fetchPage(QPointer<EcrClient>(this), p, QString());
 }
+
+QByteArray EcrClient::describeImageScanFindingsBody(const QString &registryId, const QString &repositoryName,
+                                                    const QString &imageDigest, int maxResults,
+                                                    const QString &nextToken)
+{
+    QJsonObject o;
+    if (!registryId.isEmpty())
+        o.insert(QLatin1String("registryId"), registryId);
+    o.insert(QLatin1String("repositoryName"), repositoryName);
+    o.insert(QLatin1String("imageId"), QJsonObject{ { QLatin1String("imageDigest"), imageDigest } });
+    o.insert(QLatin1String("maxResults"), maxResults);
+    if (!nextToken.isEmpty())
+        o.insert(QLatin1String("nextToken"), nextToken);
+    return compact(o);
+}
+
+void EcrClient::getRegistryScanningConfiguration(QObject *context, ScanningConfigurationCallback callback)
+{
+    QPointer<EcrClient> self(this);
+    m_http->send(makeRequest(QStringLiteral("GetRegistryScanningConfiguration"), QByteArrayLiteral("{}")),
+                 JsonErrorParser::parse, context ? context : this,
+                 [self, callback](const AwsResponse &response, const AwsError &error) {
+                     if (!self)
+                         return;
+                     if (error) {
+                         callback({}, error);
+                         return;
+                     }
+                     EcrScanningConfiguration configuration;
+                     AwsError e = EcrJsonParser::parseGetRegistryScanningConfiguration(response.body, &configuration);
+                     if (e) {
+                         e.httpStatus = response.httpStatus;
+                         e.requestId = response.requestId;
+                         e.attempts = response.attempts;
+                         configuration = {};
+                     }
+                     callback(configuration, e);
+                 });
+}
+
+namespace {
+
+// One image's DescribeImageScanFindings in progress.
+struct FindingsRead
+{
+    QString registryId;
+    QString repositoryName;
+    QString imageDigest;
+    QObject *context = nullptr;
+    EcrClient::ScanFindingsCallback callback;
+    EcrImageScanFindings result;
+    int pageSize = EcrClient::kFindingsProbePageSize;
+    bool counting = false;        // reading every page and counting (not the probe)
+    int pages = 0;                // pages of the current pass
+    QSet<QString> seenTokens;
+};
+
+void readFindingsPage(QPointer<EcrClient> client, std::shared_ptr<FindingsRead> r, const QString &token)
+{
+    const QString operation = QStringLiteral("DescribeImageScanFindings");
+    const AwsRequest request = client->makeRequest(
+        operation, EcrClient::describeImageScanFindingsBody(r->registryId, r->repositoryName, r->imageDigest,
+                                                            r->pageSize, token));
+    ++r->result.requests;
+    client->httpClient()->send(request, JsonErrorParser::parse, r->context,
+        [client, r, operation](const AwsResponse &response, const AwsError &error) {
+            if (!client)
+                return;
+            auto fail = [&](AwsError e) {
+                if (r->pages > 0)
+                    e.message += QStringLiteral(" (on page %1)").arg(r->pages + 1);
+                EcrImageScanFindings empty;
+                empty.requests = r->result.requests;
+                r->callback(empty, e);
+            };
+            if (error) {
+                fail(error);
+                return;
+            }
+            EcrJsonParser::ImageScanFindingsPage page;
+            AwsError e = EcrJsonParser::parseDescribeImageScanFindings(response.body, &page);
+            if (!e && !page.nextToken.isEmpty() && r->seenTokens.contains(page.nextToken))
+                e = AwsError::make(AwsError::Kind::Parse,
+                                   QStringLiteral("%1 returned the same nextToken twice; stopping to avoid "
+                                                  "an endless loop").arg(operation));
+            if (!e && !page.nextToken.isEmpty() && r->pages + 1 >= EcrClient::kMaxPages)
+                e = AwsError::make(AwsError::Kind::Parse,
+                                   QStringLiteral("%1 still had more pages after %2; giving up")
+                                       .arg(operation)
+                                       .arg(r->pages + 1));
+            if (e) {
+                e.operation = operation;
+                e.httpStatus = response.httpStatus;
+                e.requestId = response.requestId;
+                e.attempts = response.attempts;
+                fail(e);
+                return;
+            }
+            ++r->pages;
+            EcrImageScanFindings &out = r->result;
+            if (r->pages == 1) {
+                // Status and times are the same on every page: take them from the first.
+                out.scanStatus = page.scanStatus;
+                out.scanStatusDescription = page.scanStatusDescription;
+                out.imageScanCompletedAt = page.imageScanCompletedAt;
+                out.vulnerabilitySourceUpdatedAt = page.vulnerabilitySourceUpdatedAt;
+            }
+            if (!r->counting && page.hasSeverityCounts) {
+                // As AWS states them (a zero is kept, like the original exporter kept the summary's).
+                out.countsFromSummary = true;
+                out.severityCounts = page.severityCounts;
+                r->callback(out, AwsError());
+                return;
+            }
+            if (!r->counting && !page.nextToken.isEmpty()) {
+                // No totals in the reply and more findings than the probe page: count them
+                // all, from the start, in pages as large as ECR allows.
+                r->counting = true;
+                r->pages = 0;
+                r->pageSize = client->pageSize();
+                r->seenTokens.clear();
+                readFindingsPage(client, r, QString());
+                return;
+            }
+            for (auto it = page.countedSeverities.cbegin(); it != page.countedSeverities.cend(); ++it)
+                out.severityCounts[it.key()] += it.value();
+            out.findingsCounted += page.findingCount;
+            if (page.nextToken.isEmpty()) {
+                qCDebug(lcEcr).nospace() << operation << ": " << out.findingsCounted << " findings counted in "
+                                         << r->pages << " page(s)";
+                r->callback(out, AwsError());
+                return;
+            }
+            r->seenTokens.insert(page.nextToken);
+            readFindingsPage(client, r, page.nextToken);
+        });
+}
+
+} // namespace
+
+void EcrClient::describeImageScanFindings(const QString &registryId, const QString &repositoryName,
+                                          const QString &imageDigest, QObject *context,
+                                          ScanFindingsCallback callback)
+{
+    QObject *ctx = context ? context : this;
+    if (repositoryName.isEmpty() || imageDigest.isEmpty()) {
+        AwsError e = AwsError::make(AwsError::Kind::Config,
+                                    QStringLiteral("DescribeImageScanFindings needs a repository name and an image digest"));
+        e.operation = QStringLiteral("DescribeImageScanFindings");
+        QTimer::singleShot(0, ctx, [callback, e] { callback({}, e); });
+        return;
+    }
+    auto r = std::make_shared<FindingsRead>();
+    r->registryId = registryId;
+    r->repositoryName = repositoryName;
+    r->imageDigest = imageDigest;
+    r->context = ctx;
+    r->callback = std::move(callback);
+    readFindingsPage(QPointer<EcrClient>(this), r, QString());
+}

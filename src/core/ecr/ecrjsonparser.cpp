@@ -1,5 +1,7 @@
 #include "ecrjsonparser.h"
 
+#include "jsonreader.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -10,181 +12,11 @@
 
 namespace {
 
-QString typeName(const QJsonValue &v)
-{
-    switch (v.type()) {
-    case QJsonValue::Null: return QStringLiteral("null");
-    case QJsonValue::Bool: return QStringLiteral("a boolean");
-    case QJsonValue::Double: return QStringLiteral("a number");
-    case QJsonValue::String: return QStringLiteral("a string");
-    case QJsonValue::Array: return QStringLiteral("an array");
-    case QJsonValue::Object: return QStringLiteral("an object");
-    case QJsonValue::Undefined: return QStringLiteral("missing");
-    }
-    return QStringLiteral("unknown");
-}
-
-// Walks one reply and remembers the first problem, with the JSON path where it was found.
-// Absent members and JSON null are both "not there" (AWS omits optional members).
-class Reader
-{
-public:
-    explicit Reader(const QString &operation) : m_operation(operation) {}
-
-    bool ok() const { return m_error.isEmpty(); }
-    AwsError error() const
-    {
-        AwsError e = AwsError::make(AwsError::Kind::Parse,
-                                    QStringLiteral("%1 reply: %2").arg(m_operation, m_error));
-        e.operation = m_operation;
-        return e;
-    }
-    void fail(const QString &message)
-    {
-        if (m_error.isEmpty())
-            m_error = message;
-    }
-    void wrongType(const QString &path, const QJsonValue &v, const char *expected)
-    {
-        fail(QStringLiteral("%1 is %2, expected %3").arg(path, typeName(v), QLatin1String(expected)));
-    }
-
-    static bool absent(const QJsonValue &v) { return v.isUndefined() || v.isNull(); }
-
-    QString string(const QJsonObject &o, const char *key, const QString &path)
-    {
-        const QJsonValue v = o.value(QLatin1String(key));
-        if (absent(v))
-            return {};
-        if (!v.isString()) {
-            wrongType(join(path, key), v, "a string");
-            return {};
-        }
-        return v.toString();
-    }
-
-    bool boolean(const QJsonObject &o, const char *key, const QString &path)
-    {
-        const QJsonValue v = o.value(QLatin1String(key));
-        if (absent(v))
-            return false;
-        if (!v.isBool()) {
-            wrongType(join(path, key), v, "true or false");
-            return false;
-        }
-        return v.toBool();
-    }
-
-    // Non-negative whole number; `fallback` when absent.
-    qint64 count(const QJsonObject &o, const QString &key, const QString &path, qint64 fallback)
-    {
-        const QJsonValue v = o.value(key);
-        if (absent(v))
-            return fallback;
-        if (!v.isDouble()) {
-            wrongType(join(path, key), v, "a whole number");
-            return fallback;
-        }
-        const qint64 n = v.toInteger(-1);
-        if (n < 0) {
-            fail(QStringLiteral("%1 is %2, expected a whole number >= 0")
-                     .arg(join(path, key), QString::number(v.toDouble(), 'g', 17)));
-            return fallback;
-        }
-        return n;
-    }
-
-    QDateTime timestamp(const QJsonObject &o, const char *key, const QString &path)
-    {
-        const QJsonValue v = o.value(QLatin1String(key));
-        if (absent(v))
-            return {};
-        QDateTime t;
-        if (!EcrJsonParser::timestampFromJson(v, &t)) {
-            if (v.isDouble() || v.isString())
-                fail(QStringLiteral("%1 is not a usable timestamp").arg(join(path, key)));
-            else
-                wrongType(join(path, key), v, "a timestamp (epoch seconds)");
-        }
-        return t;
-    }
-
-    // Optional nested object: empty object when absent, flags `present`.
-    QJsonObject object(const QJsonObject &o, const char *key, const QString &path, bool *present = nullptr)
-    {
-        const QJsonValue v = o.value(QLatin1String(key));
-        if (present)
-            *present = false;
-        if (absent(v))
-            return {};
-        if (!v.isObject()) {
-            wrongType(join(path, key), v, "an object");
-            return {};
-        }
-        if (present)
-            *present = true;
-        return v.toObject();
-    }
-
-    QJsonArray array(const QJsonObject &o, const char *key, const QString &path)
-    {
-        const QJsonValue v = o.value(QLatin1String(key));
-        if (absent(v))
-            return {};
-        if (!v.isArray()) {
-            wrongType(join(path, key), v, "an array");
-            return {};
-        }
-        return v.toArray();
-    }
-
-    QStringList strings(const QJsonObject &o, const char *key, const QString &path)
-    {
-        QStringList out;
-        const QJsonArray a = array(o, key, path);
-        for (qsizetype i = 0; i < a.size() && ok(); ++i) {
-            const QJsonValue v = a.at(i);
-            if (!v.isString())
-                wrongType(QStringLiteral("%1[%2]").arg(join(path, key)).arg(i), v, "a string");
-            else
-                out.append(v.toString());
-        }
-        return out;
-    }
-
-    static QString join(const QString &path, const QString &key)
-    {
-        return path.isEmpty() ? key : path + QLatin1Char('.') + key;
-    }
-    static QString join(const QString &path, const char *key) { return join(path, QLatin1String(key)); }
-
-private:
-    QString m_operation;
-    QString m_error;
-};
+using Reader = JsonReader;
 
 bool parseTopLevel(const QByteArray &body, Reader &reader, QJsonObject *out)
 {
-    if (body.trimmed().isEmpty()) {
-        reader.fail(QStringLiteral("the body is empty, expected a JSON object"));
-        return false;
-    }
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
-    if (error.error != QJsonParseError::NoError) {
-        reader.fail(QStringLiteral("not valid JSON (%1 at byte %2 of %3; truncated or corrupted reply)")
-                        .arg(error.errorString())
-                        .arg(error.offset)
-                        .arg(body.size()));
-        return false;
-    }
-    if (!doc.isObject()) {
-        reader.fail(QStringLiteral("the body is a JSON %1, expected an object")
-                        .arg(doc.isArray() ? QStringLiteral("array") : QStringLiteral("value")));
-        return false;
-    }
-    *out = doc.object();
-    return true;
+    return reader.parseObject(body, out);
 }
 
 EcrRepository parseRepository(Reader &r, const QJsonObject &o, const QString &path)
@@ -243,14 +75,7 @@ EcrImage parseImage(Reader &r, const QJsonObject &o, const QString &path)
     image.scanCompletedAt = r.timestamp(summary, "imageScanCompletedAt", fpath);
     image.vulnerabilitySourceUpdatedAt = r.timestamp(summary, "vulnerabilitySourceUpdatedAt", fpath);
     const QJsonObject counts = r.object(summary, "findingSeverityCounts", fpath);
-    const QString cpath = Reader::join(fpath, "findingSeverityCounts");
-    for (auto it = counts.begin(); it != counts.end() && r.ok(); ++it) {
-        const qint64 n = r.count(counts, it.key(), cpath, 0);
-        if (n > std::numeric_limits<int>::max())
-            r.fail(QStringLiteral("%1 is too large").arg(Reader::join(cpath, it.key())));
-        else if (r.ok())
-            image.severityCounts.insert(it.key(), int(n));
-    }
+    image.severityCounts = r.counts(counts, Reader::join(fpath, "findingSeverityCounts"));
 
     image.imageManifestMediaType = r.string(o, "imageManifestMediaType", path);
     image.artifactMediaType = r.string(o, "artifactMediaType", path);
@@ -360,6 +185,90 @@ AwsError EcrJsonParser::parseDescribeImages(const QByteArray &body, ImagesPage *
             break;
         }
         result.images.append(parseImage(r, v.toObject(), path));
+    }
+    result.nextToken = nextToken(r, top);
+    if (!r.ok())
+        return r.error();
+    *page = std::move(result);
+    return {};
+}
+
+AwsError EcrJsonParser::parseGetRegistryScanningConfiguration(const QByteArray &body,
+                                                              EcrScanningConfiguration *configuration)
+{
+    Reader r(QStringLiteral("GetRegistryScanningConfiguration"));
+    QJsonObject top;
+    if (!parseTopLevel(body, r, &top))
+        return r.error();
+    EcrScanningConfiguration result;
+    result.registryId = r.string(top, "registryId", QString());
+    const QJsonObject config = r.object(top, "scanningConfiguration", QString());
+    const QString cpath = QStringLiteral("scanningConfiguration");
+    result.scanType = r.string(config, "scanType", cpath);
+    const QJsonArray rules = r.array(config, "rules", cpath);
+    for (qsizetype i = 0; i < rules.size() && r.ok(); ++i) {
+        const QString rpath = QStringLiteral("scanningConfiguration.rules[%1]").arg(i);
+        if (!rules.at(i).isObject()) {
+            r.wrongType(rpath, rules.at(i), "an object");
+            break;
+        }
+        const QJsonObject o = rules.at(i).toObject();
+        EcrScanningConfiguration::Rule rule;
+        rule.scanFrequency = r.string(o, "scanFrequency", rpath);
+        const QJsonArray filters = r.array(o, "repositoryFilters", rpath);
+        for (qsizetype k = 0; k < filters.size() && r.ok(); ++k) {
+            const QString fpath = QStringLiteral("%1.repositoryFilters[%2]").arg(rpath).arg(k);
+            if (!filters.at(k).isObject()) {
+                r.wrongType(fpath, filters.at(k), "an object");
+                break;
+            }
+            const QJsonObject f = filters.at(k).toObject();
+            const QString type = r.string(f, "filterType", fpath);
+            const QString filter = r.string(f, "filter", fpath);
+            rule.repositoryFilters.append(type + QLatin1Char(':') + filter);
+        }
+        result.rules.append(rule);
+    }
+    if (!r.ok())
+        return r.error();
+    *configuration = std::move(result);
+    return {};
+}
+
+AwsError EcrJsonParser::parseDescribeImageScanFindings(const QByteArray &body, ImageScanFindingsPage *page)
+{
+    Reader r(QStringLiteral("DescribeImageScanFindings"));
+    QJsonObject top;
+    if (!parseTopLevel(body, r, &top))
+        return r.error();
+    ImageScanFindingsPage result;
+    const QJsonObject status = r.object(top, "imageScanStatus", QString());
+    result.scanStatus = r.string(status, "status", QStringLiteral("imageScanStatus"));
+    result.scanStatusDescription = r.string(status, "description", QStringLiteral("imageScanStatus"));
+
+    const QString fpath = QStringLiteral("imageScanFindings");
+    const QJsonObject findings = r.object(top, "imageScanFindings", QString());
+    result.imageScanCompletedAt = r.timestamp(findings, "imageScanCompletedAt", fpath);
+    result.vulnerabilitySourceUpdatedAt = r.timestamp(findings, "vulnerabilitySourceUpdatedAt", fpath);
+    const QJsonObject counts = r.object(findings, "findingSeverityCounts", fpath, &result.hasSeverityCounts);
+    result.severityCounts = r.counts(counts, Reader::join(fpath, "findingSeverityCounts"));
+
+    // Basic findings carry ECR's FindingSeverity, enhanced ones Inspector's severity string;
+    // only the severity of each is needed.
+    for (const char *list : {"findings", "enhancedFindings"}) {
+        const QJsonArray items = r.array(findings, list, fpath);
+        for (qsizetype i = 0; i < items.size() && r.ok(); ++i) {
+            const QString ipath = QStringLiteral("%1.%2[%3]").arg(fpath, QLatin1String(list)).arg(i);
+            if (!items.at(i).isObject()) {
+                r.wrongType(ipath, items.at(i), "an object");
+                break;
+            }
+            QString severity = r.string(items.at(i).toObject(), "severity", ipath);
+            if (severity.isEmpty())
+                severity = QStringLiteral("UNDEFINED");
+            ++result.countedSeverities[severity];
+            ++result.findingCount;
+        }
     }
     result.nextToken = nextToken(r, top);
     if (!r.ok())

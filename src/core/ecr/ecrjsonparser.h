@@ -3,15 +3,18 @@
 #include "aws/awserror.h"
 #include "ecrimage.h"
 #include "ecrrepository.h"
+#include "ecrscanningconfiguration.h"
 
 #include <QByteArray>
 #include <QDateTime>
 #include <QJsonValue>
+#include <QMap>
 #include <QString>
 #include <QVector>
 
 // Pure parsers for the ECR JSON 1.1 replies the exporter uses (DescribeRegistry,
-// DescribeRepositories, DescribeImages) into EcrRepository / EcrImage values. Unknown fields
+// DescribeRepositories, DescribeImages, GetRegistryScanningConfiguration,
+// DescribeImageScanFindings) into EcrRepository / EcrImage / ... values. Unknown fields
 // are ignored and optional ones may be missing; a body that is not JSON, is cut short, or
 // has a field of the wrong type gives an AwsError of kind Parse naming the field, never a
 // crash or a half-filled result.
@@ -27,9 +30,26 @@ public:
         QString nextToken;
     };
 
+    // One page of DescribeImageScanFindings, with the findings already counted by severity.
+    struct ImageScanFindingsPage {
+        QString scanStatus;
+        QString scanStatusDescription;
+        QDateTime imageScanCompletedAt;
+        QDateTime vulnerabilitySourceUpdatedAt;
+        bool hasSeverityCounts = false;          // imageScanFindings.findingSeverityCounts was there
+        QMap<QString, int> severityCounts;       // ... and said this (totals for the whole image)
+        QMap<QString, int> countedSeverities;    // findings[] + enhancedFindings[] of THIS page by
+                                                 // severity; one without a severity counts as UNDEFINED
+        int findingCount = 0;                    // findings on this page
+        QString nextToken;
+    };
+
     static AwsError parseDescribeRegistry(const QByteArray &body, QString *registryId);
     static AwsError parseDescribeRepositories(const QByteArray &body, RepositoriesPage *page);
     static AwsError parseDescribeImages(const QByteArray &body, ImagesPage *page);
+    static AwsError parseGetRegistryScanningConfiguration(const QByteArray &body,
+                                                          EcrScanningConfiguration *configuration);
+    static AwsError parseDescribeImageScanFindings(const QByteArray &body, ImageScanFindingsPage *page);
 
     // An AWS JSON timestamp (epoch seconds as a JSON number, possibly fractional or in
     // exponent form; an ISO 8601 string is accepted too, as botocore does) → UTC QDateTime with
