@@ -21,9 +21,14 @@ struct EcrImage
 
     // imageScanFindingsSummary (present only for old-style basic scanning)
     bool hasScanSummary = false;
+    // The effective scan results: the summary's as DescribeImages gave them; for images
+    // without a summary the refresher's scan phase (ScanFindingsCollector) fills them from
+    // DescribeImageScanFindings or Amazon Inspector and says which in scanSource.
     QDateTime scanCompletedAt;
     QDateTime vulnerabilitySourceUpdatedAt;
     QMap<QString, int> severityCounts;   // INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL, UNDEFINED
+    enum class ScanSource { None, Summary, ImageScanFindings, Inspector };
+    ScanSource scanSource = ScanSource::None; // None until the scan phase ran (or no results)
 
     QString imageManifestMediaType;
     QString artifactMediaType;
@@ -41,7 +46,7 @@ struct EcrImage
             && scanStatus == o.scanStatus && scanStatusDescription == o.scanStatusDescription
             && hasScanSummary == o.hasScanSummary && scanCompletedAt == o.scanCompletedAt
             && vulnerabilitySourceUpdatedAt == o.vulnerabilitySourceUpdatedAt
-            && severityCounts == o.severityCounts
+            && severityCounts == o.severityCounts && scanSource == o.scanSource
             && imageManifestMediaType == o.imageManifestMediaType
             && artifactMediaType == o.artifactMediaType
             && lastRecordedPullTime == o.lastRecordedPullTime

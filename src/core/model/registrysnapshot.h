@@ -2,6 +2,7 @@
 
 #include "ecr/ecrimage.h"
 #include "ecr/ecrrepository.h"
+#include "model/registryscanstate.h"
 
 #include <QDateTime>
 #include <QString>
@@ -21,4 +22,5 @@ struct RegistrySnapshot
     QString region;
     QVector<RepositoryState> repositories; // sorted by repository name
     QDateTime takenAt;                     // when the refresh that produced it finished (UTC)
+    RegistryScanState scan;                // scanning configuration and scan-result coverage
 };
