@@ -2,6 +2,7 @@
 
 #include "ecr/ecrclient.h"
 #include "logcategories.h"
+#include "model/scanfindingscollector.h"
 
 #include <QMap>
 #include <algorithm>
@@ -22,6 +23,7 @@ struct RegistryRefresher::Run
     int done = 0;
     int next = 0;        // repositories whose DescribeImages was handed to the client
     int failedRepositories = 0;
+    RegistryScanState scan;
     // cause ("DescribeImages: AccessDeniedException") -> (count, first full message)
     QMap<QString, QPair<int, QString>> failures;
 };
@@ -52,6 +54,11 @@ void RegistryRefresher::setInterval(qint64 milliseconds)
 void RegistryRefresher::setClock(Clock clock)
 {
     m_clock = std::move(clock);
+}
+
+void RegistryRefresher::setScanCollector(ScanFindingsCollector *collector)
+{
+    m_scanCollector = collector;
 }
 
 void RegistryRefresher::start()
@@ -138,7 +145,7 @@ void RegistryRefresher::fetchImages()
     const int total = int(m_run->repositories.size());
     emit progress(0, total);
     if (total == 0) {
-        finishRun(true);
+        imagesDone();
         return;
     }
     m_run->pending = total;
@@ -183,9 +190,24 @@ void RegistryRefresher::repositoryDone(int index, QVector<EcrImage> images, cons
     ++m_run->done;
     emit progress(m_run->done, int(m_run->repositories.size()));
     if (--m_run->pending == 0)
-        finishRun(true);
+        imagesDone();
     else
         requestImages();
+}
+
+void RegistryRefresher::imagesDone()
+{
+    if (!m_scanCollector) {
+        finishRun(true);
+        return;
+    }
+    // The scan phase takes the images and gives them back with their scan results filled in.
+    m_scanCollector->collect(m_registryId, m_configuredRegistryId, std::move(m_run->repositories), m_runContext,
+        [this](ScanFindingsCollector::Repositories repositories, const RegistryScanState &scan) {
+            m_run->repositories = std::move(repositories);
+            m_run->scan = scan;
+            finishRun(true);
+        });
 }
 
 void RegistryRefresher::noteFailure(const AwsError &error, const QString &what)
@@ -209,6 +231,7 @@ void RegistryRefresher::finishRun(bool success, const AwsError &fatal)
         snapshot->region = m_region;
         snapshot->repositories = std::move(m_run->repositories);
         snapshot->takenAt = m_clock();
+        snapshot->scan = m_run->scan;
         m_snapshot = std::move(snapshot);
         m_stats.lastSuccessStart = m_runStart;
         m_stats.lastSuccessDurationSeconds = seconds;

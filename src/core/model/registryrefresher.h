@@ -13,11 +13,14 @@
 #include <memory>
 
 class EcrClient;
+class ScanFindingsCollector;
 
 // Keeps a RegistrySnapshot fresh: one refresh at start, then one per interval measured
 // start to start (no drift), never two at once. A refresh is DescribeRegistry (once, when
 // no registry id is configured), DescribeRepositories, then DescribeImages(TAGGED) for
-// every repository; the HTTP client bounds how many are in flight.
+// every repository; the HTTP client bounds how many are in flight. With a
+// ScanFindingsCollector set, a scan phase follows that fills in the images' scan results
+// (see ScanFindingsCollector) before the snapshot is published.
 //
 // Nothing is lost on failure: a repository whose DescribeImages fails keeps its images
 // from the previous snapshot (marked stale), and a refresh that fails as a whole keeps
@@ -35,6 +38,8 @@ public:
     void setRegistryId(const QString &registryId);   // empty = the caller's own (DescribeRegistry)
     void setInterval(qint64 milliseconds);
     void setClock(Clock clock);                      // for tests; default: current UTC time
+    // Runs `collector` (not owned; null = no scan phase) after the images of every refresh.
+    void setScanCollector(ScanFindingsCollector *collector);
 
     // Starts the schedule with an immediate first refresh.
     void start();
@@ -69,11 +74,13 @@ private:
     void fetchImages();
     void requestImages();
     void repositoryDone(int index, QVector<EcrImage> images, const AwsError &error);
+    void imagesDone();
     void finishRun(bool success, const AwsError &fatal = {});
     void noteFailure(const AwsError &error, const QString &what);
     void scheduleNext();
 
     EcrClient *m_client;
+    ScanFindingsCollector *m_scanCollector = nullptr;
     QString m_region;
     QString m_configuredRegistryId;
     QString m_registryId;
