@@ -23,6 +23,11 @@ constexpr char HelpImagePushedAt[] = "The unix timestamp that this image was pus
 constexpr char HelpScanSeverity[] = "ECR image scan summary results";
 constexpr char HelpScanCompletedAt[] = "The unix timestamp when the scan was completed";
 constexpr char HelpUp[] = "Whether the ECR exporter is running";
+constexpr char HelpScanStatus[] = "Scan status of an ECR image: 1 for its current status (COMPLETE, ACTIVE, "
+                                  "IN_PROGRESS, PENDING, FAILED, UNSUPPORTED_IMAGE, SCAN_ELIGIBILITY_EXPIRED, "
+                                  "FINDINGS_UNAVAILABLE, ...)";
+constexpr char HelpVulnerabilitySource[] = "The unix timestamp at which the vulnerability data the image's last scan "
+                                           "used was updated";
 
 struct Series {
     QByteArray labels; // escaped, label names in alphabetical order, without braces
@@ -172,6 +177,47 @@ void addExporterFamilies(std::vector<Family> &families, const ExpositionInput &i
     families.push_back(simple("aws_ecr_repository_exporter_up", HelpUp, "gauge", 1));
 }
 
+void addScanFamilies(std::vector<Family> &families, const RegistrySnapshot &snap)
+{
+    const RegistryScanState &scan = snap.scan;
+    if (!scan.collected)
+        return;
+    if (scan.configurationKnown && !scan.configuration.scanType.isEmpty()) {
+        Family info{"aws_ecr_registry_scanning_info",
+                    "The registry's scanning configuration: 1, labelled with its scan type (BASIC or ENHANCED).",
+                    "gauge", {}, {}, 0};
+        const QString &registryId = scan.configuration.registryId.isEmpty() ? snap.registryId
+                                                                            : scan.configuration.registryId;
+        info.series.push_back({labels({{"registry_id", registryId}, {"scan_type", scan.configuration.scanType}}), 1});
+        families.push_back(std::move(info));
+    }
+
+    Family current{"aws_ecr_exporter_scan_images_current",
+                   "Images with scan results whose severity counts are up to date, by the source that gave them "
+                   "(summary: DescribeImages, findings: DescribeImageScanFindings, inspector: Amazon Inspector).",
+                   "gauge", {}, {}, 0};
+    for (const char *source : {"summary", "findings", "inspector"}) {
+        const QString name = QLatin1String(source);
+        current.series.push_back({labels({{"source", name}}), double(scan.currentImages.value(name))});
+    }
+    families.push_back(std::move(current));
+    families.push_back(simple("aws_ecr_exporter_scan_images_waiting",
+                              "Images with scan results still waiting for a DescribeImageScanFindings call (call "
+                              "budget spent or the call failed); they show older or Inspector counts meanwhile.",
+                              "gauge", scan.waitingImages));
+    families.push_back(simple("aws_ecr_exporter_scan_images_unavailable",
+                              "Images with scan results whose counts no permitted source gives (findings calls off "
+                              "or denied and no Inspector counts).",
+                              "gauge", scan.unavailableImages));
+    families.push_back(simple("aws_ecr_exporter_scan_findings_fetches_total",
+                              "Images whose scan findings were read with DescribeImageScanFindings.", "counter",
+                              double(scan.findingsFetchesTotal)));
+    families.push_back(simple("aws_ecr_exporter_scan_findings_cache_hits_total",
+                              "Images whose DescribeImageScanFindings call was skipped because their cached "
+                              "findings still hold.",
+                              "counter", double(scan.findingsCacheHitsTotal)));
+}
+
 void addRepositoryFamilies(std::vector<Family> &families, const RegistrySnapshot &snap)
 {
     Family count{"aws_ecr_repository_count", HelpRepositoryCount, "gauge", {}, {}, 0};
@@ -195,15 +241,15 @@ void addRepositoryFamilies(std::vector<Family> &families, const RegistrySnapshot
         families.push_back(std::move(info));
 }
 
-// The four per-tag families share one label set (digest, image, name, registry_id, tag; the
-// severity family adds severity before tag). Each tag's label text is built once into an
+// The per-tag families share one label set (digest, image, name, registry_id, tag; the
+// severity and status families add severity / status before tag). Each tag's label text is built once into an
 // arena, the tags are sorted once, and every family is written from that order with raw
 // memcpy into a buffer reserved up front: no per-line allocation.
 //
 // Sorting by the full `digest=..,image=..,name=..,registry_id=..,tag=..` text also orders the
-// severity series correctly: the escaped prefix up to registry_id's closing quote can never
-// be a proper prefix of another tag's (an unescaped '"' only ends a value), so two tags'
-// series are already ordered within that prefix, wherever `severity=` is inserted after it.
+// severity (and status) series correctly: the escaped prefix up to registry_id's closing
+// quote can never be a proper prefix of another tag's (an unescaped '"' only ends a value), so
+// two tags' series are already ordered within that prefix, wherever `severity=` is inserted.
 class ImageFamilies
 {
 public:
@@ -215,6 +261,8 @@ public:
         addSimple(families, "aws_ecr_image_scan_completed_at_timestamp_seconds", HelpScanCompletedAt,
                   &ImageData::scanCompleted);
         addSimple(families, "aws_ecr_image_size_in_bytes", HelpImageSize, &ImageData::size);
+        addSimple(families, "aws_ecr_image_scan_vulnerability_source_updated_timestamp_seconds",
+                  HelpVulnerabilitySource, &ImageData::vulnerabilitySource);
 
         Family f{"aws_ecr_image_scan_severity_count", HelpScanSeverity, "gauge", {}, {}, 0};
         for (const Row &row : rows) {
@@ -228,12 +276,26 @@ public:
             };
             families.push_back(std::move(f));
         }
+
+        Family st{"aws_ecr_image_scan_status", HelpScanStatus, "gauge", {}, {}, 0};
+        for (const Row &row : rows) {
+            const ImageData &img = images[row.image];
+            if (img.status >= 0)
+                st.sizeEstimate += lineBound(st.name, row.fullLen + statusLabels[img.status].size());
+        }
+        if (st.sizeEstimate > 0) {
+            st.writeSeries = [this, name = st.name, bound = st.sizeEstimate](QByteArray &out) {
+                writeStatuses(out, name, bound);
+            };
+            families.push_back(std::move(st));
+        }
     }
 
 private:
     struct ImageData {
-        std::optional<double> size, pushed, scanCompleted;
+        std::optional<double> size, pushed, scanCompleted, vulnerabilitySource;
         quint32 severityBegin = 0, severityCount = 0; // into `severities`, sorted by label text
+        int status = -1;                              // into statusLabels; -1: no scan status
     };
     struct Severity {
         int label; // into severityLabels
@@ -252,6 +314,19 @@ private:
     }
 
     QByteArrayView key(const Row &r) const { return QByteArrayView(arena.constData() + r.offset, r.fullLen); }
+
+    // `,status="..."` texts, one per distinct status.
+    int statusLabel(const QString &status)
+    {
+        auto it = statusIndex.constFind(status);
+        if (it != statusIndex.cend())
+            return *it;
+        QByteArray s(",status=\"");
+        PromText::appendLabelValue(s, status);
+        s.append('"');
+        statusLabels.push_back(s);
+        return *statusIndex.insert(status, int(statusLabels.size() - 1));
+    }
 
     int severityLabel(const QString &severity)
     {
@@ -335,6 +410,10 @@ private:
             d.pushed = toSeconds(img.imagePushedAt);
         if (img.scanCompletedAt.isValid())
             d.scanCompleted = toSeconds(img.scanCompletedAt);
+        if (img.vulnerabilitySourceUpdatedAt.isValid())
+            d.vulnerabilitySource = toSeconds(img.vulnerabilitySourceUpdatedAt);
+        if (!img.scanStatus.isEmpty())
+            d.status = statusLabel(img.scanStatus);
         d.severityBegin = quint32(severities.size());
         for (auto it = img.severityCounts.cbegin(); it != img.severityCounts.cend(); ++it)
             severities.push_back({severityLabel(it.key()), it.value()});
@@ -396,6 +475,28 @@ private:
         PromText::endAppend(out, p);
     }
 
+    void writeStatuses(QByteArray &out, const QByteArray &name, qsizetype bound) const
+    {
+        char *p = PromText::beginAppend(out, bound);
+        for (const Row &row : rows) {
+            const ImageData &img = images[row.image];
+            if (img.status < 0)
+                continue;
+            const char *base = arena.constData() + row.offset;
+            const QByteArray &label = statusLabels[img.status];
+            p = put(p, name.constData(), name.size());
+            *p++ = '{';
+            p = put(p, base, row.prefixLen);
+            p = put(p, label.constData(), label.size());
+            p = put(p, base + row.prefixLen, row.fullLen - row.prefixLen); // ,tag="..."
+            *p++ = '}';
+            *p++ = ' ';
+            *p++ = '1';
+            *p++ = '\n';
+        }
+        PromText::endAppend(out, p);
+    }
+
     static char *put(char *p, const char *s, qsizetype n)
     {
         std::memcpy(p, s, size_t(n));
@@ -408,6 +509,8 @@ private:
     std::vector<Severity> severities;
     std::vector<QByteArray> severityLabels;
     QHash<QString, int> severityIndex;
+    std::vector<QByteArray> statusLabels;
+    QHash<QString, int> statusIndex;
 };
 
 void writeFamilies(QByteArray &out, std::vector<Family> &families)
@@ -448,6 +551,7 @@ QByteArray ExpositionWriter::render(const ExpositionInput &input)
     std::optional<ImageFamilies> images;
     if (input.snapshot) {
         addRepositoryFamilies(families, *input.snapshot);
+        addScanFamilies(families, *input.snapshot);
         images.emplace(*input.snapshot);
         images->addTo(families);
     }

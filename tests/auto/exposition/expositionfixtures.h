@@ -51,8 +51,10 @@ inline EcrImage image(const QString &repository, const QString &digest, const QS
 // - flimflam: AES256, MUTABLE, no scan on push; one image with three severities, one
 //   image with two tags whose scan completed without findings.
 // - flipflop: KMS, IMMUTABLE, scan on push; one two-tag image whose scan FAILED.
-// - team-a/parcel-bird (slash in the name): an image with no scan summary yet (IN_PROGRESS)
-//   and an image without a size whose completed scan has CRITICAL/HIGH/UNDEFINED findings.
+// - team-a/parcel-bird (slash in the name): an image with no scan summary yet (IN_PROGRESS),
+//   an image without a size whose completed scan has CRITICAL/HIGH/UNDEFINED findings, and
+//   an enhanced-scanning image (ACTIVE) whose counts came from DescribeImageScanFindings.
+// - the registry's scan phase: BASIC, coverage gauges and counters.
 inline ExpositionInput goldenInput()
 {
     auto snap = std::make_shared<RegistrySnapshot>();
@@ -69,6 +71,8 @@ inline ExpositionInput goldenInput()
         a.scanStatus = QStringLiteral("COMPLETE");
         a.hasScanSummary = true;
         a.scanCompletedAt = at("2021-03-31T16:28:46Z");
+        a.vulnerabilitySourceUpdatedAt = at("2021-03-30T12:00:00.500Z");
+        a.scanSource = EcrImage::ScanSource::Summary;
         a.severityCounts = {{QStringLiteral("MEDIUM"), 5}, {QStringLiteral("INFORMATIONAL"), 5},
                             {QStringLiteral("LOW"), 14}};
         EcrImage b = image(st.repository.repositoryName,
@@ -109,9 +113,28 @@ inline ExpositionInput goldenInput()
         e.scanCompletedAt = at("2021-06-02T12:23:31.250+02:00"); // = 10:23:31.250Z
         e.severityCounts = {{QStringLiteral("HIGH"), 1}, {QStringLiteral("CRITICAL"), 2},
                             {QStringLiteral("UNDEFINED"), 3}};
-        st.images = {d, e};
+        // Enhanced scanning: no summary; counts and times from DescribeImageScanFindings.
+        EcrImage g = image(st.repository.repositoryName,
+                           QStringLiteral("sha256:c0ffee0000000000000000000000000000000000000000000000000000000001"),
+                           {QStringLiteral("v2")}, 5000000, at("2021-07-01T00:00:00Z"));
+        g.scanStatus = QStringLiteral("ACTIVE");
+        g.scanSource = EcrImage::ScanSource::ImageScanFindings;
+        g.scanCompletedAt = at("2021-07-01T00:05:00Z");
+        g.vulnerabilitySourceUpdatedAt = at("2021-06-30T22:00:00Z");
+        g.severityCounts = {{QStringLiteral("UNDEFINED"), 2}, {QStringLiteral("CRITICAL"), 1}};
+        st.images = {d, e, g};
         snap->repositories.append(st);
     }
+
+    snap->scan.collected = true;
+    snap->scan.configurationKnown = true;
+    snap->scan.configuration.registryId = QStringLiteral("112233445566");
+    snap->scan.configuration.scanType = QStringLiteral("BASIC");
+    snap->scan.currentImages = {{QStringLiteral("summary"), 3}, {QStringLiteral("findings"), 1}};
+    snap->scan.waitingImages = 2;
+    snap->scan.unavailableImages = 1;
+    snap->scan.findingsFetchesTotal = 17;
+    snap->scan.findingsCacheHitsTotal = 40;
 
     ExpositionInput in;
     in.snapshot = snap;
