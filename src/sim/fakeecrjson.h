@@ -2,6 +2,7 @@
 
 #include "ecr/ecrimage.h"
 #include "ecr/ecrrepository.h"
+#include "ecr/ecrscanningconfiguration.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -26,4 +27,14 @@ public:
     static void appendRepository(QByteArray &out, const EcrRepository &repository, TimeStyle style);
     static void appendImage(QByteArray &out, const EcrImage &image, TimeStyle style, bool emptySeverityObject);
     static QByteArray error(const QString &code, const QString &message);
+
+    // GetRegistryScanningConfiguration's reply.
+    static QByteArray scanningConfiguration(const QString &registryId, const QString &scanType,
+                                            const QVector<EcrScanningConfiguration::Rule> &rules);
+    // One finding of `image` with `severity`; `index` (0-based within the image) makes it
+    // distinct. Basic: ECR's ImageScanFinding; enhanced: EnhancedImageScanFinding as Inspector
+    // fills it (package details, CVSS, resources, remediation).
+    static void appendBasicFinding(QByteArray &out, const EcrImage &image, const QString &severity, int index);
+    static void appendEnhancedFinding(QByteArray &out, const EcrImage &image, const QString &severity, int index,
+                                      const QString &region, TimeStyle style);
 };

@@ -25,6 +25,8 @@ const QString kTargetPrefix = QStringLiteral("AmazonEC2ContainerRegistry_V201509
 const QString kDescribeRegistry = QStringLiteral("DescribeRegistry");
 const QString kDescribeRepositories = QStringLiteral("DescribeRepositories");
 const QString kDescribeImages = QStringLiteral("DescribeImages");
+const QString kGetScanningConfiguration = QStringLiteral("GetRegistryScanningConfiguration");
+const QString kDescribeImageScanFindings = QStringLiteral("DescribeImageScanFindings");
 const QString kInvalidParameter = QStringLiteral("InvalidParameterException");
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
@@ -218,6 +220,11 @@ void FakeEcrServer::setClockSkewLimit(int seconds)
     m_verifier.setClockSkewLimit(seconds);
 }
 
+void FakeEcrServer::setSeverityCountsPolicy(SeverityCountsPolicy policy)
+{
+    m_severityCounts = policy;
+}
+
 void FakeEcrServer::injectFault(const QString &operation, Fault fault, int count)
 {
     if (count != 0)
@@ -284,7 +291,8 @@ void FakeEcrServer::handle(const QHttpServerRequest &request, QHttpServerRespond
     QString operation;
     if (target.startsWith(kTargetPrefix)) {
         const QString name = target.mid(kTargetPrefix.size());
-        if (name == kDescribeRegistry || name == kDescribeRepositories || name == kDescribeImages)
+        if (name == kDescribeRegistry || name == kDescribeRepositories || name == kDescribeImages
+            || name == kGetScanningConfiguration || name == kDescribeImageScanFindings)
             operation = name;
     }
     pending->operation = operation;
@@ -434,6 +442,10 @@ FakeEcrServer::Reply FakeEcrServer::dispatch(const QString &operation, const QBy
         return describeRegistry(input);
     if (operation == kDescribeRepositories)
         return describeRepositories(input);
+    if (operation == kGetScanningConfiguration)
+        return getRegistryScanningConfiguration(input);
+    if (operation == kDescribeImageScanFindings)
+        return describeImageScanFindings(input);
     return describeImages(input);
 }
 
@@ -681,4 +693,161 @@ FakeEcrServer::Reply FakeEcrServer::describeImages(const QJsonObject &input)
         // Position-based choices: half the scanned-clean images say "findingSeverityCounts":{}.
         FakeEcrJson::appendImage(out, images.at(i), imageTimeStyle(i), i % 2 == 0);
     }, next));
+}
+
+FakeEcrServer::Reply FakeEcrServer::getRegistryScanningConfiguration(const QJsonObject &)
+{
+    // No input members: it always describes the caller's own registry.
+    return Reply::ok(FakeEcrJson::scanningConfiguration(m_registry.registryId,
+                                                        FakeRegistry::scanTypeName(m_registry.scanMode),
+                                                        m_registry.scanningRules));
+}
+
+FakeEcrServer::Reply FakeEcrServer::describeImageScanFindings(const QJsonObject &input)
+{
+    const QJsonValue nameValue = input.value(QStringLiteral("repositoryName"));
+    if (!nameValue.isString() || nameValue.toString().isEmpty()) {
+        return Reply::error(400, kInvalidParameter,
+                            QStringLiteral("Invalid parameter at 'repositoryName' failed to satisfy constraint: "
+                                           "'Member must not be null'"));
+    }
+    const QJsonValue idValue = input.value(QStringLiteral("imageId"));
+    const QString digest = idValue.toObject().value(QStringLiteral("imageDigest")).toString();
+    const QString tag = idValue.toObject().value(QStringLiteral("imageTag")).toString();
+    if (!idValue.isObject() || (digest.isEmpty() && tag.isEmpty())) {
+        return Reply::error(400, kInvalidParameter,
+                            QStringLiteral("Invalid parameter at 'imageId' failed to satisfy constraint: "
+                                           "'Member must have an imageDigest or an imageTag'"));
+    }
+    const Reply foreign = foreignRegistry(input, kDescribeImageScanFindings);
+    if (!foreign.errorCode.isEmpty())
+        return foreign;
+    const QString name = nameValue.toString();
+    if (!m_index.contains(name)) {
+        return Reply::error(400, QStringLiteral("RepositoryNotFoundException"),
+                            QStringLiteral("The repository with name '%1' does not exist in the registry with id '%2'")
+                                .arg(name, m_registry.registryId));
+    }
+    const QVector<EcrImage> images = m_registry.images.value(name);
+    int position = -1;
+    for (int i = 0; i < images.size() && position < 0; ++i) {
+        if ((digest.isEmpty() || images.at(i).imageDigest == digest) && (tag.isEmpty() || images.at(i).imageTags.contains(tag)))
+            position = i;
+    }
+    auto quoted = [](const QString &s) { return s.isEmpty() ? QStringLiteral("null") : QLatin1Char('\'') + s + QLatin1Char('\''); };
+    if (position < 0) {
+        return Reply::error(400, QStringLiteral("ImageNotFoundException"),
+                            QStringLiteral("The image with imageId {imageDigest:%1, imageTag:%2} does not exist within "
+                                           "the repository with name '%3' in the registry with id '%4'")
+                                .arg(quoted(digest), quoted(tag), name, m_registry.registryId));
+    }
+    const EcrImage &image = images.at(position);
+    if (image.scanStatus.isEmpty()) {
+        return Reply::error(400, QStringLiteral("ScanNotFoundException"),
+                            QStringLiteral("Image scan does not exist for the image with '{imageDigest:%1, imageTag:%2}' "
+                                           "in the repository with name '%3' in the registry with id '%4'")
+                                .arg(quoted(digest), quoted(tag), name, m_registry.registryId));
+    }
+
+    const QByteArray context = kDescribeImageScanFindings.toLatin1() + '\n' + name.toUtf8() + '\n'
+        + image.imageDigest.toLatin1();
+    const PageRequest page = readPage(input, m_tokens, context);
+    if (!page.error.isEmpty())
+        return Reply::error(400, kInvalidParameter, page.error);
+
+    // One severity per finding, interleaved (CRITICAL, HIGH, ..., CRITICAL, ...) so that every
+    // page mixes severities and a client must read them all to count.
+    QVector<const QString *> severities;      // point into `left`'s keys
+    QMap<QString, int> left = image.severityCounts;
+    const bool withResults = image.scanStatus == QLatin1String("COMPLETE") || image.scanStatus == QLatin1String("ACTIVE");
+    if (withResults) {
+        bool more = true;
+        while (more) {
+            more = false;
+            for (auto it = left.begin(); it != left.end(); ++it) {
+                if (it.value() > 0) {
+                    severities.append(&it.key());
+                    --it.value();
+                    more = true;
+                }
+            }
+        }
+    }
+    const int total = int(severities.size());
+    const int begin = qMin(page.offset, total);
+    const int end = qMin(total, begin + qMin(page.size, m_pageCap));
+    const QString next = end < total ? m_tokens.encode(end, context) : QString();
+    const FakeEcrJson::TimeStyle style = imageTimeStyle(position);
+
+    QByteArray out;
+    out.reserve(512 + qsizetype(end - begin) * (m_registry.scanMode == FakeRegistry::ScanMode::Enhanced ? 2048 : 400));
+    out += "{\"registryId\":";
+    FakeEcrJson::appendString(out, m_registry.registryId);
+    out += ",\"repositoryName\":";
+    FakeEcrJson::appendString(out, name);
+    out += ",\"imageId\":{\"imageDigest\":";
+    FakeEcrJson::appendString(out, image.imageDigest);
+    if (!tag.isEmpty()) {
+        out += ",\"imageTag\":";
+        FakeEcrJson::appendString(out, tag);
+    }
+    out += "},\"imageScanStatus\":{\"status\":";
+    FakeEcrJson::appendString(out, image.scanStatus);
+    if (!image.scanStatusDescription.isEmpty()) {
+        out += ",\"description\":";
+        FakeEcrJson::appendString(out, image.scanStatusDescription);
+    }
+    out += '}';
+    if (withResults) {
+        out += ",\"imageScanFindings\":{";
+        bool first = true;
+        auto time = [&](const char *member, const QDateTime &t) {
+            if (!t.isValid())
+                return;
+            if (!first)
+                out += ',';
+            first = false;
+            out += '"';
+            out += member;
+            out += "\":";
+            out += FakeEcrJson::timestamp(t, style);
+        };
+        time("imageScanCompletedAt", image.scanCompletedAt);
+        time("vulnerabilitySourceUpdatedAt", image.vulnerabilitySourceUpdatedAt);
+        const bool counts = m_severityCounts == SeverityCountsPolicy::Always
+            || (m_severityCounts == SeverityCountsPolicy::Alternate && position % 2 == 0);
+        if (counts) {
+            out += first ? "" : ",";
+            first = false;
+            out += "\"findingSeverityCounts\":{";
+            bool firstCount = true;
+            for (auto it = image.severityCounts.cbegin(); it != image.severityCounts.cend(); ++it) {
+                if (!firstCount)
+                    out += ',';
+                firstCount = false;
+                FakeEcrJson::appendString(out, it.key());
+                out += ':';
+                out += QByteArray::number(it.value());
+            }
+            out += '}';
+        }
+        const bool enhanced = m_registry.scanMode == FakeRegistry::ScanMode::Enhanced;
+        out += first ? "" : ",";
+        out += enhanced ? "\"enhancedFindings\":[" : "\"findings\":[";
+        for (int k = begin; k < end; ++k) {
+            if (k > begin)
+                out += ',';
+            if (enhanced)
+                FakeEcrJson::appendEnhancedFinding(out, image, *severities.at(k), k, effectiveRegion(), style);
+            else
+                FakeEcrJson::appendBasicFinding(out, image, *severities.at(k), k);
+        }
+        out += "]}";
+    }
+    if (!next.isEmpty()) {
+        out += ",\"nextToken\":";
+        FakeEcrJson::appendString(out, next);
+    }
+    out += '}';
+    return Reply::ok(out);
 }

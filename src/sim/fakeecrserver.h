@@ -20,9 +20,16 @@ class QHttpServerRequest;
 class QHttpServerResponder;
 
 // A fake Amazon ECR endpoint on loopback for tests, benchmarks and the exporter's --demo
-// mode: AWS JSON 1.1 over HTTP (DescribeRegistry, DescribeRepositories, DescribeImages),
-// SigV4 verification with AWS's error codes, opaque pagination, added latency, injected
-// faults and request counters. Serves a FakeRegistry; never blocks the event loop.
+// mode: AWS JSON 1.1 over HTTP (DescribeRegistry, DescribeRepositories, DescribeImages,
+// GetRegistryScanningConfiguration, DescribeImageScanFindings), SigV4 verification with AWS's
+// error codes, opaque pagination, added latency, injected faults and request counters.
+// Serves a FakeRegistry in its scan mode (see FakeRegistry); never blocks the event loop.
+//
+// DescribeImageScanFindings builds each image's findings from its ground-truth counts
+// (findings[] in the basic modes, enhancedFindings[] in Enhanced), severities interleaved so
+// every page mixes them; whether the reply also carries findingSeverityCounts is set with
+// setSeverityCountsPolicy. An image without a scan status has no scan (ScanNotFoundException);
+// one whose status has no results (IN_PROGRESS, FAILED, ...) answers its status only.
 class FakeEcrServer : public QObject
 {
     Q_OBJECT
@@ -38,6 +45,13 @@ public:
         DropConnection,      // abort the TCP connection without a reply
         AccessDenied,        // 400 AccessDeniedException
         ExpiredToken,        // 400 ExpiredTokenException
+    };
+
+    // Whether DescribeImageScanFindings replies carry imageScanFindings.findingSeverityCounts.
+    enum class SeverityCountsPolicy {
+        Alternate,   // odd-numbered images of a repository (in registry order) leave it out (default)
+        Always,
+        Never,
     };
 
     explicit FakeEcrServer(QObject *parent = nullptr);
@@ -57,6 +71,7 @@ public:
     void setSlowDelay(int ms);                      // delay used by Fault::Slow (default 15000)
     void setPageCap(int n);                         // max items per page whatever maxResults says (default 1000)
     void setClockSkewLimit(int seconds);            // default 900 (AWS: 15 min)
+    void setSeverityCountsPolicy(SeverityCountsPolicy policy);
 
     // Fault injection: the next `count` requests for `operation` ("" = any) get `fault`.
     void injectFault(const QString &operation, Fault fault, int count = 1);
@@ -101,6 +116,8 @@ private:
     Reply describeRegistry(const QJsonObject &input);
     Reply describeRepositories(const QJsonObject &input);
     Reply describeImages(const QJsonObject &input);
+    Reply getRegistryScanningConfiguration(const QJsonObject &input);
+    Reply describeImageScanFindings(const QJsonObject &input);
     Reply foreignRegistry(const QJsonObject &input, const QString &operation) const;
     bool takeFault(const QString &operation, const QByteArray &body, Fault *fault);
     void finish(const std::shared_ptr<Pending> &pending, const Reply &reply);
@@ -118,6 +135,7 @@ private:
     int m_latencyMs = 0;
     int m_slowMs = 15000;
     int m_pageCap = 1000;
+    SeverityCountsPolicy m_severityCounts = SeverityCountsPolicy::Alternate;
     PageTokenCodec m_tokens;
     QVector<FaultRule> m_faults;
     QHash<QString, FaultRule> m_repositoryFaults;

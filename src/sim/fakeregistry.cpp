@@ -316,7 +316,52 @@ FakeRegistry FakeRegistry::generate(const Spec &spec)
 
     std::sort(registry.repositories.begin(), registry.repositories.end(),
               [](const EcrRepository &a, const EcrRepository &b) { return a.repositoryName < b.repositoryName; });
+    // After everything random: the legacy registry stays exactly what it always was.
+    registry.applyScanMode(spec.scanMode);
     return registry;
+}
+
+QString FakeRegistry::scanTypeName(ScanMode mode)
+{
+    return mode == ScanMode::Enhanced ? QStringLiteral("ENHANCED") : QStringLiteral("BASIC");
+}
+
+void FakeRegistry::applyScanMode(ScanMode mode)
+{
+    scanMode = mode;
+    if (mode == ScanMode::BasicLegacy)
+        return;
+    if (mode == ScanMode::Enhanced)
+        scanningRules = {{QStringLiteral("CONTINUOUS_SCAN"), {QStringLiteral("WILDCARD:*")}}};
+    for (auto it = images.begin(); it != images.end(); ++it) {
+        for (EcrImage &image : it.value()) {
+            image.hasScanSummary = false;
+            if (mode != ScanMode::Enhanced)
+                continue;
+            if (image.scanStatus == QLatin1String("COMPLETE")) {
+                image.scanStatus = QStringLiteral("ACTIVE");
+                image.scanStatusDescription = QStringLiteral("Continuous scan is selected for image.");
+            } else if (image.scanStatus == QLatin1String("FAILED")) {
+                image.scanStatus = QStringLiteral("FINDINGS_UNAVAILABLE");
+                image.scanStatusDescription = QStringLiteral("Scan findings are unavailable for this image.");
+            } else if (image.scanStatus == QLatin1String("IN_PROGRESS")) {
+                image.scanStatus = QStringLiteral("PENDING");
+                image.scanStatusDescription.clear();
+            }
+        }
+    }
+}
+
+const EcrImage *FakeRegistry::findImage(const QString &repositoryName, const QString &digest) const
+{
+    const auto it = images.constFind(repositoryName);
+    if (it == images.cend())
+        return nullptr;
+    for (const EcrImage &image : *it) {
+        if (image.imageDigest == digest)
+            return &image;
+    }
+    return nullptr;
 }
 
 int FakeRegistry::imageCount(bool taggedOnly) const
