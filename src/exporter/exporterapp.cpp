@@ -10,13 +10,16 @@
 #include "aws/retrypolicy.h"
 #include "aws/staticcredentialprovider.h"
 #include "ecr/ecrclient.h"
+#include "ecr/inspectorclient.h"
 #include "fakeecrserver.h"
+#include "fakeinspectorserver.h"
 #include "fakeregistry.h"
 #include "http/metricsserver.h"
 #include "logcategories.h"
 #include "metrics/buildinfo.h"
 #include "metrics/metricspublisher.h"
 #include "model/registryrefresher.h"
+#include "model/scanfindingscollector.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -67,6 +70,15 @@ int ExporterApp::start()
     m_ecr = new EcrClient(m_http, m_region, m_demoEndpoint.isValid() ? m_demoEndpoint : m_endpoint, this);
     m_refresher = new RegistryRefresher(m_ecr, m_region, this);
     m_refresher->setRegistryId(m_config.registryId);
+    // Scan results for images without a summary: DescribeImageScanFindings, Inspector.
+    m_inspector = new InspectorClient(m_http, m_region, m_inspectorEndpoint, this);
+    ScanFindingsCollector::Options scanOptions;
+    scanOptions.findings = m_config.scanFindings;
+    scanOptions.maxAgeMs = qint64(m_config.scanFindingsMaxAgeSeconds) * 1000;
+    scanOptions.budget = m_config.scanFindingsBudget;
+    scanOptions.concurrency = options.maxInFlight;
+    m_scan = new ScanFindingsCollector(m_ecr, m_inspector, scanOptions, this);
+    m_refresher->setScanCollector(m_scan);
     m_refresher->setInterval(qint64(m_config.refreshIntervalSeconds) * 1000);
     connect(m_http, &AwsHttpClient::requestFinished, m_refresher, &RegistryRefresher::recordApiRequest);
     connect(m_refresher, &RegistryRefresher::refreshFinished, this, &ExporterApp::onRefreshFinished);
@@ -124,6 +136,14 @@ int ExporterApp::setUpAws()
         return 2;
     }
     m_endpoint = endpoint.url;
+    // Same rules as ECR: AWS_ENDPOINT_URL_INSPECTOR2, then AWS_ENDPOINT_URL, ..., then the default.
+    const EndpointResolver::Result inspector
+        = EndpointResolver::resolve(EndpointResolver::inspector2(), m_region, m_env, &shared, QString(), &error);
+    if (error) {
+        qCCritical(lcExporter).noquote() << error.message;
+        return 2;
+    }
+    m_inspectorEndpoint = inspector.url;
     const CaBundle::Result ca = CaBundle::load(m_env, &shared, &error);
     if (error) {
         qCCritical(lcExporter).noquote() << error.message;
@@ -144,6 +164,7 @@ int ExporterApp::setUpAws()
     qCInfo(lcExporter).noquote() << QStringLiteral("region %1 (from %2), ECR endpoint %3 (%4), credentials: %5, profile '%6'")
                                         .arg(m_region, region.source, m_endpoint.toString(), endpoint.source,
                                              m_credentials->describe(), shared.profileName());
+    qCInfo(lcExporter).noquote() << QStringLiteral("Inspector endpoint %1 (%2)").arg(m_inspectorEndpoint.toString(), inspector.source);
     return 0;
 }
 
@@ -165,8 +186,15 @@ int ExporterApp::setUpDemo()
         qCCritical(lcExporter) << "demo: cannot start the simulated ECR on 127.0.0.1";
         return 1;
     }
+    m_fakeInspector = new FakeInspectorServer(m_fake, this);
+    m_fakeInspector->addCredentials(kDemoAccessKey, kDemoSecret);
+    if (!m_fakeInspector->listen()) {
+        qCCritical(lcExporter) << "demo: cannot start the simulated Inspector on 127.0.0.1";
+        return 1;
+    }
     m_region = spec.region;
     m_demoEndpoint = m_fake->endpoint();
+    m_inspectorEndpoint = m_fakeInspector->endpoint();
     AwsCredentials credentials;
     credentials.accessKeyId = kDemoAccessKey;
     credentials.secretAccessKey = kDemoSecret;

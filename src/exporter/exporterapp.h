@@ -14,9 +14,12 @@ class AwsHttpClient;
 class CredentialProvider;
 class EcrClient;
 class FakeEcrServer;
+class FakeInspectorServer;
+class InspectorClient;
 class MetricsPublisher;
 class MetricsServer;
 class RegistryRefresher;
+class ScanFindingsCollector;
 struct RegistrySnapshot;
 
 // Builds the headless exporter's object graph from its configuration — credentials,
@@ -54,11 +57,15 @@ private:
     QUrl m_demoEndpoint;
     QUrl m_stsEndpoint;
     QList<QSslCertificate> m_caCertificates;   // AWS_CA_BUNDLE; empty: the system store
+    QUrl m_inspectorEndpoint;           // Amazon Inspector (inspector2), for scan counts
     QNetworkAccessManager m_nam;
     FakeEcrServer *m_fake = nullptr;
+    FakeInspectorServer *m_fakeInspector = nullptr;
     CredentialProvider *m_credentials = nullptr;
     AwsHttpClient *m_http = nullptr;
     EcrClient *m_ecr = nullptr;
+    InspectorClient *m_inspector = nullptr;
+    ScanFindingsCollector *m_scan = nullptr;
     RegistryRefresher *m_refresher = nullptr;
     MetricsPublisher *m_publisher = nullptr;
     MetricsServer *m_server = nullptr;

@@ -52,6 +52,21 @@ const QString kExpectLevel = QStringLiteral("one of DEBUG, INFO, WARNING (or WAR
 const QString kExpectFormat = QStringLiteral("json or text");
 const QString kExpectInFlight = QStringLiteral("a whole number 1-64");
 const QString kExpectPath = QStringLiteral("a path starting with '/', e.g. /metrics");
+const QString kExpectOnOff = QStringLiteral("on or off");
+const QString kExpectBudget = QStringLiteral("a whole number 0-1000000 (findings calls per refresh)");
+const QString kExpectMaxAge = QStringLiteral(
+        "a duration > 0 in seconds or with units, e.g. 3600, 12h, 1d (at most 7d)");
+
+bool parseBudget(const QString &text, int *out)
+{
+    if (!allDigits(text) || text.size() > 7)
+        return false;
+    const int n = text.toInt();
+    if (n > ExporterConfig::MaxScanFindingsBudget)
+        return false;
+    *out = n;
+    return true;
+}
 
 bool parseInFlight(const QString &text, int *out)
 {
@@ -127,6 +142,15 @@ QList<Flag> flagTable()
          QStringLiteral("DEBUG, INFO, WARNING, ERROR or CRITICAL (any case; WARN too)")},
         {QStringLiteral("log.format"), QStringLiteral("FORMAT"), QStringLiteral("LOG_FORMAT"),
          QStringLiteral("json"), QStringLiteral("json (one JSON object per line) or text")},
+        {QStringLiteral("scan.findings"), QStringLiteral("on|off"), QStringLiteral("SCAN_FINDINGS"),
+         QStringLiteral("on"),
+         QStringLiteral("read scan counts with DescribeImageScanFindings when needed")},
+        {QStringLiteral("scan.findings-max-age"), QStringLiteral("DURATION"), QStringLiteral("SCAN_FINDINGS_MAX_AGE"),
+         ExporterConfig::durationText(d.scanFindingsMaxAgeSeconds),
+         QStringLiteral("cached scan findings older than this are read again")},
+        {QStringLiteral("scan.findings-budget"), QStringLiteral("N"), QStringLiteral("SCAN_FINDINGS_BUDGET"),
+         QString::number(d.scanFindingsBudget),
+         QStringLiteral("DescribeImageScanFindings calls per refresh at most")},
         {QStringLiteral("once"), QString(), QString(), QString(),
          QStringLiteral("refresh once, write the metrics (see --output) and exit")},
         {QStringLiteral("output"), QStringLiteral("FILE"), QString(), QStringLiteral("- (stdout)"),
@@ -282,6 +306,18 @@ bool ExporterConfig::parseLogLevel(const QString &text, LogLevel *out)
     return true;
 }
 
+bool ExporterConfig::parseOnOff(const QString &text, bool *out)
+{
+    const QString t = text.toLower();
+    if (t == QLatin1String("on") || t == QLatin1String("true"))
+        *out = true;
+    else if (t == QLatin1String("off") || t == QLatin1String("false"))
+        *out = false;
+    else
+        return false;
+    return true;
+}
+
 QString ExporterConfig::logLevelName(LogLevel level)
 {
     switch (level) {
@@ -308,6 +344,7 @@ ExporterConfigResult ExporterConfig::parse(const QStringList &arguments,
     // Which settings a flag has set: those environment variables are then ignored.
     bool listenFromFlag = false, intervalFromFlag = false, registryFromFlag = false;
     bool inFlightFromFlag = false, levelFromFlag = false, formatFromFlag = false;
+    bool findingsFromFlag = false, maxAgeFromFlag = false, budgetFromFlag = false;
 
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString arg = arguments.at(i);
@@ -380,6 +417,18 @@ ExporterConfigResult ExporterConfig::parse(const QStringList &arguments,
             if (!parseFormat(value, &c.logFormat))
                 return fail(invalid(shown, value, kExpectFormat));
             formatFromFlag = true;
+        } else if (name == QLatin1String("scan.findings")) {
+            if (!parseOnOff(value, &c.scanFindings))
+                return fail(invalid(shown, value, kExpectOnOff));
+            findingsFromFlag = true;
+        } else if (name == QLatin1String("scan.findings-max-age")) {
+            if (!parseDuration(value, &c.scanFindingsMaxAgeSeconds))
+                return fail(invalid(shown, value, kExpectMaxAge));
+            maxAgeFromFlag = true;
+        } else if (name == QLatin1String("scan.findings-budget")) {
+            if (!parseBudget(value, &c.scanFindingsBudget))
+                return fail(invalid(shown, value, kExpectBudget));
+            budgetFromFlag = true;
         } else if (name == QLatin1String("once")) {
             c.once = true;
         } else if (name == QLatin1String("output")) {
@@ -423,6 +472,22 @@ ExporterConfigResult ExporterConfig::parse(const QStringList &arguments,
         const QString v = envValue("LOG_FORMAT");
         if (!v.isEmpty() && !parseFormat(v, &c.logFormat))
             return fail(invalid(QStringLiteral("LOG_FORMAT"), v, kExpectFormat));
+    }
+
+    if (!findingsFromFlag) {
+        const QString v = envValue("SCAN_FINDINGS");
+        if (!v.isEmpty() && !parseOnOff(v, &c.scanFindings))
+            return fail(invalid(QStringLiteral("SCAN_FINDINGS"), v, kExpectOnOff));
+    }
+    if (!maxAgeFromFlag) {
+        const QString v = envValue("SCAN_FINDINGS_MAX_AGE");
+        if (!v.isEmpty() && !parseDuration(v, &c.scanFindingsMaxAgeSeconds))
+            return fail(invalid(QStringLiteral("SCAN_FINDINGS_MAX_AGE"), v, kExpectMaxAge));
+    }
+    if (!budgetFromFlag) {
+        const QString v = envValue("SCAN_FINDINGS_BUDGET");
+        if (!v.isEmpty() && !parseBudget(v, &c.scanFindingsBudget))
+            return fail(invalid(QStringLiteral("SCAN_FINDINGS_BUDGET"), v, kExpectBudget));
     }
 
     if (!c.outputFile.isEmpty() && !c.once)

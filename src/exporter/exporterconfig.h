@@ -18,6 +18,9 @@
 //   --max-in-flight=N             MAX_IN_FLIGHT            8 (1-64)
 //   --log.level=LEVEL             LOG_LEVEL                INFO
 //   --log.format=json|text        LOG_FORMAT               json
+//   --scan.findings=on|off        SCAN_FINDINGS            on (DescribeImageScanFindings fallback)
+//   --scan.findings-max-age=DUR   SCAN_FINDINGS_MAX_AGE    24h (cached findings read again after)
+//   --scan.findings-budget=N      SCAN_FINDINGS_BUDGET     1000 (findings calls per refresh, 0-1000000)
 //   --once, --output=FILE, --demo, -h/--help, --version
 // Values may follow as "--flag=value" or "--flag value". Empty environment variables count
 // as unset; an environment variable is only checked when no flag overrides it.
@@ -42,8 +45,12 @@ struct ExporterConfig
     bool once = false;                  // one refresh, write the metrics, exit
     QString outputFile;                 // where --once writes the metrics ("-": stdout)
     bool demo = false;                  // simulated registry, no AWS
+    bool scanFindings = true;           // DescribeImageScanFindings for images without a summary
+    int scanFindingsMaxAgeSeconds = 86400; // 1 .. MaxRefreshIntervalSeconds
+    int scanFindingsBudget = 1000;      // DescribeImageScanFindings calls per refresh, 0..MaxScanFindingsBudget
 
     static constexpr int MaxRefreshIntervalSeconds = 7 * 24 * 3600; // keeps QTimer in range
+    static constexpr int MaxScanFindingsBudget = 1000000;
 
     // "0.0.0.0:9000", "[::1]:9000": for log lines and error messages.
     QString listenAddressText() const;
@@ -64,6 +71,7 @@ struct ExporterConfig
     static bool parseListenAddress(const QString &text, QHostAddress *address, quint16 *port);
     static bool parseDuration(const QString &text, int *seconds);
     static bool parseLogLevel(const QString &text, LogLevel *out);
+    static bool parseOnOff(const QString &text, bool *out);        // on/off, true/false (any case)
     static QString logLevelName(LogLevel level);   // "DEBUG" ... "CRITICAL"
     static QString durationText(int seconds);      // 5400 -> "1h30m" (parseDuration's syntax)
 };

@@ -32,6 +32,10 @@ struct Expect
     bool once = false;
     QString output;
     bool demo = false;
+    // Scan findings: the defaults (fallback on, 24 h, 1000 calls per refresh).
+    bool findings = true;
+    int maxAge = 24 * 3600;
+    int budget = 1000;
 };
 
 QProcessEnvironment makeEnv(const QStringList &pairs)
@@ -239,6 +243,32 @@ void tst_ExporterConfig::parse_data()
         ok("--version", {"--version"}, {}, e);
     }
 
+    {
+        Expect e;
+        e.findings = false;
+        e.maxAge = 12 * 3600;
+        e.budget = 0;
+        ok("scan flags", {"--scan.findings=off", "--scan.findings-max-age=12h", "--scan.findings-budget=0"}, {}, e);
+        ok("scan flags with separate values",
+           {"--scan.findings", "OFF", "--scan.findings-max-age", "43200", "--scan.findings-budget", "0"}, {}, e);
+        ok("scan flags win over the environment",
+           {"--scan.findings=false", "--scan.findings-max-age=12h", "--scan.findings-budget=0"},
+           {"SCAN_FINDINGS=on", "SCAN_FINDINGS_MAX_AGE=nonsense", "SCAN_FINDINGS_BUDGET=-3"}, e);
+    }
+    {
+        Expect e;
+        e.findings = false;
+        e.maxAge = 3600;
+        e.budget = 250;
+        ok("scan environment", {}, {"SCAN_FINDINGS=Off", "SCAN_FINDINGS_MAX_AGE=1h", "SCAN_FINDINGS_BUDGET=250"}, e);
+        e.findings = true;
+        e.maxAge = 7 * 86400;
+        e.budget = 1000000;
+        ok("scan environment, limits", {}, {"SCAN_FINDINGS=true", "SCAN_FINDINGS_MAX_AGE=7d", "SCAN_FINDINGS_BUDGET=1000000"}, e);
+    }
+    ok("empty scan variables count as unset", {},
+       {"SCAN_FINDINGS=", "SCAN_FINDINGS_MAX_AGE=", "SCAN_FINDINGS_BUDGET="}, Expect());
+
     // --- invalid input: exactly one line naming the setting, the value and what is accepted
     bad("APP_PORT=abc", {}, {"APP_PORT=abc"}, QStringLiteral("ecr_exporter: invalid APP_PORT \"abc\": ") + portHint);
     bad("APP_PORT=70000", {}, {"APP_PORT=70000"}, QStringLiteral("ecr_exporter: invalid APP_PORT \"70000\": ") + portHint);
@@ -315,6 +345,24 @@ void tst_ExporterConfig::parse_data()
         QStringLiteral("ecr_exporter: unexpected argument \"--\" (flags start with --; see --help)"));
     bad("--output without --once", {"--output=/tmp/x"}, {},
         QStringLiteral("ecr_exporter: --output needs --once (the server mode serves metrics over HTTP)"));
+    const QString budgetHint = QStringLiteral("expected a whole number 0-1000000 (findings calls per refresh)");
+    const QString maxAgeHint = QStringLiteral("expected a duration > 0 in seconds or with units, e.g. 3600, 12h, 1d (at most 7d)");
+    bad("--scan.findings=maybe", {"--scan.findings=maybe"}, {},
+        QStringLiteral("ecr_exporter: invalid --scan.findings \"maybe\": expected on or off"));
+    bad("SCAN_FINDINGS=1", {}, {"SCAN_FINDINGS=1"},
+        QStringLiteral("ecr_exporter: invalid SCAN_FINDINGS \"1\": expected on or off"));
+    bad("--scan.findings without value", {"--scan.findings"}, {},
+        QStringLiteral("ecr_exporter: flag --scan.findings needs a value: --scan.findings=on|off"));
+    bad("--scan.findings-budget=1000001", {"--scan.findings-budget=1000001"}, {},
+        QStringLiteral("ecr_exporter: invalid --scan.findings-budget \"1000001\": ") + budgetHint);
+    bad("SCAN_FINDINGS_BUDGET=-1", {}, {"SCAN_FINDINGS_BUDGET=-1"},
+        QStringLiteral("ecr_exporter: invalid SCAN_FINDINGS_BUDGET \"-1\": ") + budgetHint);
+    bad("SCAN_FINDINGS_BUDGET=lots", {}, {"SCAN_FINDINGS_BUDGET=lots"},
+        QStringLiteral("ecr_exporter: invalid SCAN_FINDINGS_BUDGET \"lots\": ") + budgetHint);
+    bad("--scan.findings-max-age=0", {"--scan.findings-max-age=0"}, {},
+        QStringLiteral("ecr_exporter: invalid --scan.findings-max-age \"0\": ") + maxAgeHint);
+    bad("SCAN_FINDINGS_MAX_AGE=8d", {}, {"SCAN_FINDINGS_MAX_AGE=8d"},
+        QStringLiteral("ecr_exporter: invalid SCAN_FINDINGS_MAX_AGE \"8d\": ") + maxAgeHint);
     bad("first error wins", {"--max-in-flight=0", "--foo"}, {"APP_PORT=abc"},
         QStringLiteral("ecr_exporter: invalid --max-in-flight \"0\": ") + inFlightHint);
 }
@@ -355,6 +403,9 @@ void tst_ExporterConfig::parse()
     QCOMPARE(c.once, expect.once);
     QCOMPARE(c.outputFile, expect.output);
     QCOMPARE(c.demo, expect.demo);
+    QCOMPARE(c.scanFindings, expect.findings);
+    QCOMPARE(c.scanFindingsMaxAgeSeconds, expect.maxAge);
+    QCOMPARE(c.scanFindingsBudget, expect.budget);
 }
 
 void tst_ExporterConfig::helpListsEveryFlagWithEnvAndDefault()
@@ -364,13 +415,16 @@ void tst_ExporterConfig::helpListsEveryFlagWithEnvAndDefault()
     const char *flags[] = {"--web.listen-address=HOST:PORT", "--web.telemetry-path=PATH",
                            "--refresh-interval=DURATION", "--registry-id=ID", "--region=REGION",
                            "--max-in-flight=N", "--log.level=LEVEL", "--log.format=FORMAT", "--once",
-                           "--output=FILE", "--demo", "--help", "--version"};
+                           "--output=FILE", "--demo", "--help", "--version", "--scan.findings=on|off",
+                           "--scan.findings-max-age=DURATION", "--scan.findings-budget=N"};
     for (const char *flag : flags)
         QVERIFY2(help.contains(QLatin1String(flag)), flag);
     const char *envAndDefaults[] = {"env APP_HOST, APP_PORT; default 0.0.0.0:9000", "default /metrics",
                                     "env CACHE_REFRESH_INTERVAL; default 1800 (30m)", "env ECR_REGISTRY_ID",
                                     "env MAX_IN_FLIGHT; default 8", "env LOG_LEVEL; default INFO", "default eu-west-1",
-                                    "env LOG_FORMAT; default json", "AWS_DEFAULT_REGION"};
+                                    "env LOG_FORMAT; default json", "AWS_DEFAULT_REGION",
+                                    "env SCAN_FINDINGS; default on", "env SCAN_FINDINGS_MAX_AGE; default 1d",
+                                    "env SCAN_FINDINGS_BUDGET; default 1000"};
     for (const char *text : envAndDefaults)
         QVERIFY2(help.contains(QLatin1String(text)), text);
     for (const QString &line : help.split(QLatin1Char('\n')))
