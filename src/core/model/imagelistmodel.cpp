@@ -154,7 +154,7 @@ QHash<int, QByteArray> ImageListModel::roleNames() const
         {MediumRole, "medium"},
         {LowRole, "low"},
         {InformationalRole, "informational"},
-        {UndefinedRole, "undefined"},
+        {UndefinedRole, "undefinedSeverity"},
         {FindingsRole, "findings"},
         {WorstSeverityRole, "worstSeverity"},
         {WorstSeverityRankRole, "worstSeverityRank"},
