@@ -275,6 +275,10 @@ void FakeEcrServer::handle(const QHttpServerRequest &request, QHttpServerRespond
     auto pending = std::make_shared<Pending>(std::move(responder));
     pending->clock.start();
     pending->socket = pending->responder.socket();
+    // Replies go out as two writes (headers, body); with Nagle's algorithm the body would wait
+    // for the client's delayed ACK of the headers (up to 40 ms), which AWS does not do.
+    if (pending->socket)
+        pending->socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     pending->serial = m_nextSerial++;
     pending->requestId = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
     m_peakInFlight = qMax(m_peakInFlight, ++m_inFlight);
