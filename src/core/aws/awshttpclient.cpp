@@ -83,6 +83,7 @@ struct AwsHttpClient::Job
     QNetworkReply *reply = nullptr;
     QTimer *connectTimer = nullptr;    // children of reply
     QTimer *requestTimer = nullptr;
+    QTimer *credentialsTimer = nullptr; // child of guard; one per job, restarted per attempt
     TimeoutKind timedOut = TimeoutKind::None;
     QElapsedTimer sinceSend;
     QElapsedTimer sinceAttempt;
@@ -302,17 +303,24 @@ void AwsHttpClient::startAttempt(Job *j)
         return;
     }
     const quint64 serial = ++j->credentialSerial;
-    QTimer::singleShot(std::max(1, m_options.credentialsTimeoutMs), j->guard, [this, id, serial] {
-        Job *j = job(id);
-        if (!j || j->state != Job::State::Credentials || j->credentialSerial != serial)
-            return;
-        ++j->credentialSerial; // ignore a late answer
-        finish(id, AwsResponse(),
-               AwsError::make(AwsError::Kind::Credentials,
-                              QStringLiteral("credential provider \"%1\" did not answer within %2 ms")
-                                  .arg(m_credentials ? m_credentials->describe() : QString())
-                                  .arg(m_options.credentialsTimeoutMs)));
-    });
+    // One timer per job, stopped when the provider answers: a fire-and-forget timer per
+    // attempt stayed alive for the whole timeout (thousands of them during a big refresh).
+    if (!j->credentialsTimer) {
+        j->credentialsTimer = new QTimer(j->guard);
+        j->credentialsTimer->setSingleShot(true);
+        connect(j->credentialsTimer, &QTimer::timeout, j->guard, [this, id] {
+            Job *j = job(id);
+            if (!j || j->state != Job::State::Credentials)
+                return;
+            ++j->credentialSerial; // ignore a late answer
+            finish(id, AwsResponse(),
+                   AwsError::make(AwsError::Kind::Credentials,
+                                  QStringLiteral("credential provider \"%1\" did not answer within %2 ms")
+                                      .arg(m_credentials ? m_credentials->describe() : QString())
+                                      .arg(m_options.credentialsTimeoutMs)));
+        });
+    }
+    j->credentialsTimer->start(std::max(1, m_options.credentialsTimeoutMs));
     m_credentials->credentials(j->guard, [this, id, serial](const AwsCredentials &c, const AwsError &e) {
         onCredentials(id, serial, c, e);
     });
@@ -324,6 +332,8 @@ void AwsHttpClient::onCredentials(quint64 id, quint64 serial, const AwsCredentia
     Job *j = job(id);
     if (!j || j->state != Job::State::Credentials || j->credentialSerial != serial)
         return;
+    if (j->credentialsTimer)
+        j->credentialsTimer->stop();
     if (error || !credentials.isValid()) {
         AwsError e = error;
         const QString source = m_credentials ? m_credentials->describe() : QStringLiteral("none");
