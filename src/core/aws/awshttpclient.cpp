@@ -6,6 +6,9 @@
 #include "sigv4signer.h"
 
 #include <QElapsedTimer>
+#include <QFutureWatcher>
+#include <QPromise>
+#include <QThreadPool>
 #include <QHostAddress>
 #include <QNetworkAccessManager>
 #include <QNetworkProxyFactory>
@@ -56,7 +59,7 @@ int defaultPort(const QString &scheme)
 
 struct AwsHttpClient::Job
 {
-    enum class State { Queued, Credentials, Sending, Backoff };
+    enum class State { Queued, Credentials, Sending, Backoff, Decoding };
 
     quint64 id = 0;
     AwsRequest request;
@@ -100,7 +103,8 @@ AwsHttpClient::AwsHttpClient(QNetworkAccessManager *nam, CredentialProvider *cre
           r.useQuota = options.retryQuota;
           r.quotaCapacity = std::max(0, options.retryQuotaCapacity);
           return r;
-      }())
+      }()),
+      m_decodePool(new QThreadPool(this))
 {
     Q_ASSERT(nam);
     m_options.maxAttempts = std::max(1, m_options.maxAttempts);
@@ -502,6 +506,13 @@ void AwsHttpClient::onReplyFinished(quint64 id, QNetworkReply *reply)
             if (error)
                 error.kind = AwsError::Kind::Parse;
         }
+        if (!error && j->request.decodeBody) {
+            qCDebug(lcAws).nospace() << j->request.operation << ": attempt " << j->attempts << " → HTTP "
+                                     << response.httpStatus << " in " << j->sinceAttempt.elapsed()
+                                     << " ms, decoding";
+            startDecoding(j, std::move(response));
+            return;
+        }
     } else {
         if (j->parser)
             error = j->parser(response);
@@ -524,6 +535,50 @@ void AwsHttpClient::onReplyFinished(quint64 id, QNetworkReply *reply)
         return;
     }
     handleFailure(j, response, error);
+}
+
+void AwsHttpClient::startDecoding(Job *j, AwsResponse response)
+{
+    // The network slot is already free (the next request goes out while this one is parsed).
+    // The worker only touches the promise and its own copies; the watcher, a child of the
+    // job's guard, brings the result back to this thread and disappears with the job, so a
+    // request abandoned meanwhile (context destroyed) never calls back.
+    struct Decoded {
+        AwsError error;
+        std::any value;
+    };
+    const quint64 id = j->id;
+    j->state = Job::State::Decoding;
+    auto promise = std::make_shared<QPromise<Decoded>>();
+    auto *watcher = new QFutureWatcher<Decoded>(j->guard);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, id, watcher, response]() mutable {
+        watcher->deleteLater();
+        Job *j = job(id);
+        QFuture<Decoded> future = watcher->future();
+        if (!j || j->state != Job::State::Decoding || future.resultCount() < 1)
+            return;
+        Decoded d = future.takeResult();
+        if (d.error) {
+            d.error.kind = AwsError::Kind::Parse;
+            d.error.httpStatus = response.httpStatus;
+            d.error.requestId = response.requestId;
+            qCDebug(lcAws).nospace() << j->request.operation << ": attempt " << j->attempts << " → "
+                                     << outcome(d.error) << " (reply not understood)";
+            handleFailure(j, response, d.error);
+            return;
+        }
+        response.decoded = std::move(d.value);
+        m_retry.releaseOnSuccess(j->lastRetryCost);
+        finish(id, std::move(response), AwsError());
+    });
+    watcher->setFuture(promise->future());
+    promise->start();
+    m_decodePool->start([promise, decode = j->request.decodeBody, body = response.body] {
+        Decoded d;
+        d.error = decode(body, &d.value);
+        promise->addResult(std::move(d));
+        promise->finish();
+    });
 }
 
 void AwsHttpClient::handleFailure(Job *j, const AwsResponse &response, AwsError error)

@@ -20,6 +20,7 @@
 
 class QNetworkAccessManager;
 class QNetworkReply;
+class QThreadPool;
 class QTimer;
 
 // The protocol-neutral AWS HTTP layer: sends AwsRequests through one shared
@@ -28,7 +29,8 @@ class QTimer;
 // SDKs' "standard" mode does, limits the requests in flight (FIFO queue), and turns failures
 // into typed AwsErrors via the protocol's AwsErrorParser. Everything is asynchronous; replies
 // are deleteLater()ed; callbacks are dropped (and the request abandoned) when their context
-// object dies.
+// object dies. A request's decodeBody (the protocol layer's parser) runs on the client's own
+// worker threads; the callback still runs in the client's thread.
 //
 // Proxies: loopback, link-local (169.254.x.x, fe80::/10) and the AWS fd00:ec2:: hosts never go
 // through a proxy; everything else follows the application/system configuration (libproxy
@@ -119,6 +121,7 @@ private:
     void dispatch(Job *job, const AwsCredentials &credentials);
     void onReplyFinished(quint64 id, QNetworkReply *reply);
     void onTimeout(quint64 id, QNetworkReply *reply, TimeoutKind kind);
+    void startDecoding(Job *job, AwsResponse response);
     void handleFailure(Job *job, const AwsResponse &response, AwsError error);
     void releaseSlot(Job *job);
     void finish(quint64 id, AwsResponse response, AwsError error);
@@ -135,4 +138,5 @@ private:
     int m_inFlight = 0;
     QHash<QString, QVector<int>> m_poolLoad;   // host key -> attempts in flight per pool
     int m_peakInFlight = 0;
+    QThreadPool *m_decodePool;                 // child: its destructor waits for running decodes
 };

@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QString>
 #include <QUrl>
+#include <any>
 #include <functional>
 
 // One AWS API call as the protocol layer above (ECR JSON, STS query, IMDS, ...) describes it
@@ -35,6 +36,14 @@ struct AwsRequest
     // Optional check of a 2xx body (e.g. "is it a JSON object"). A non-None result turns the
     // reply into that error (kind Parse, not retried), so metrics count it as a failure.
     std::function<AwsError(const QByteArray &body)> validateBody;
+
+    // Optional decoding of a 2xx body into the value the caller wants (a parsed page, ...),
+    // run on the client's worker threads so that large replies neither stall the event loop
+    // nor get parsed twice (check, then read). It must be a pure function of the body: it
+    // runs on another thread. A non-None error fails the request like validateBody (kind
+    // Parse, not retried, counted as a failure); otherwise the value is in
+    // AwsResponse::decoded. Runs after validateBody when both are set.
+    std::function<AwsError(const QByteArray &body, std::any *decoded)> decodeBody;
 
     // Convenience for AWS JSON protocols: POST with Content-Type and X-Amz-Target set.
     static AwsRequest json(const QString &operation, const QUrl &url, const QByteArray &contentType,

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <any>
 
 // What came back for one AwsRequest: the final attempt's HTTP status, headers and body
 // (the body is handed on untouched; it may carry credentials, so never log it).
@@ -16,6 +17,7 @@ struct AwsResponse
     QString requestId;           // x-amzn-RequestId or x-amz-request-id, when present
     int attempts = 0;            // attempts made, the first try included
     qint64 elapsedMs = 0;        // from send() to completion, queueing and backoff included
+    std::any decoded;            // AwsRequest::decodeBody's value, on success
 
     bool isSuccess() const { return httpStatus >= 200 && httpStatus < 300; }
 

@@ -24,13 +24,48 @@ QByteArray compact(const QJsonObject &o)
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
+// `request` with its 2xx body parsed once, by `parse`, on AwsHttpClient's worker threads (a
+// 1000-image DescribeImages page is about 1 MB of JSON); the callback finds the value in
+// AwsResponse::decoded. A body that does not parse fails the request (kind Parse).
+template<typename T>
+AwsRequest decodedBy(AwsRequest request, AwsError (*parse)(const QByteArray &, T *))
+{
+    request.validateBody = nullptr; // the parser checks everything the validator would
+    request.decodeBody = [parse](const QByteArray &body, std::any *decoded) {
+        T value;
+        const AwsError e = parse(body, &value);
+        *decoded = std::move(value);
+        return e;
+    };
+    return request;
+}
+
+// The value decodedBy() left in `response`; null only if the HTTP layer broke its contract.
+template<typename T>
+const T *decodedValue(const AwsResponse &response, AwsError *error)
+{
+    const T *value = std::any_cast<T>(&response.decoded);
+    if (!value) {
+        *error = AwsError::make(AwsError::Kind::Parse,
+                                QStringLiteral("%1: the reply was not decoded").arg(response.operation));
+    }
+    return value;
+}
+
+template<typename Item>
+struct PageOf
+{
+    QVector<Item> items;
+    QString nextToken;
+};
+
 // One paginated call in progress: the pages gathered so far and how to ask for the next.
 template<typename Item>
 struct Pagination
 {
     QString operation;
     std::function<QByteArray(const QString &nextToken)> bodyFor;
-    std::function<AwsError(const QByteArray &body, QVector<Item> *items, QString *nextToken)> parse;
+    AwsError (*parse)(const QByteArray &body, PageOf<Item> *page) = nullptr; // thread-safe
     std::function<void(const QVector<Item> &, const AwsError &)> callback;
     QObject *context = nullptr;
     QVector<Item> items;
@@ -41,7 +76,7 @@ struct Pagination
 template<typename Item>
 void fetchPage(QPointer<EcrClient> client, std::shared_ptr<Pagination<Item>> p, const QString &token)
 {
-    const AwsRequest request = client->makeRequest(p->operation, p->bodyFor(token));
+    const AwsRequest request = decodedBy(client->makeRequest(p->operation, p->bodyFor(token)), p->parse);
     client->httpClient()->send(
         request, JsonErrorParser::parse, p->context,
         [client, p](const AwsResponse &response, const AwsError &error) {
@@ -55,9 +90,9 @@ void fetchPage(QPointer<EcrClient> client, std::shared_ptr<Pagination<Item>> p, 
                 p->callback({}, e);
                 return;
             }
-            QVector<Item> items;
-            QString next;
-            AwsError e = p->parse(response.body, &items, &next);
+            AwsError e;
+            const PageOf<Item> *decoded = decodedValue<PageOf<Item>>(response, &e);
+            const QString next = decoded ? decoded->nextToken : QString();
             if (!e && !next.isEmpty() && p->seenTokens.contains(next)) {
                 e = AwsError::make(AwsError::Kind::Parse,
                                    QStringLiteral("%1 returned the same nextToken twice; stopping to avoid "
@@ -80,7 +115,7 @@ void fetchPage(QPointer<EcrClient> client, std::shared_ptr<Pagination<Item>> p, 
                 return;
             }
             p->pages = page;
-            p->items += items;
+            p->items += decoded->items;
             if (next.isEmpty()) {
                 qCDebug(lcEcr).nospace() << p->operation << ": " << p->items.size() << " items in "
                                          << p->pages << " page(s)";
@@ -152,8 +187,9 @@ AwsRequest EcrClient::makeRequest(const QString &operation, const QByteArray &bo
 void EcrClient::describeRegistry(QObject *context, RegistryCallback callback)
 {
     QPointer<EcrClient> self(this);
-    m_http->send(makeRequest(QStringLiteral("DescribeRegistry"), QByteArrayLiteral("{}")), JsonErrorParser::parse,
-                 context ? context : this,
+    m_http->send(decodedBy(makeRequest(QStringLiteral("DescribeRegistry"), QByteArrayLiteral("{}")),
+                           &EcrJsonParser::parseDescribeRegistry),
+                 JsonErrorParser::parse, context ? context : this,
                  [self, callback](const AwsResponse &response, const AwsError &error) {
                      if (!self)
                          return;
@@ -161,14 +197,9 @@ void EcrClient::describeRegistry(QObject *context, RegistryCallback callback)
                          callback(QString(), error);
                          return;
                      }
-                     QString registryId;
-                     AwsError e = EcrJsonParser::parseDescribeRegistry(response.body, &registryId);
-                     if (e) {
-                         e.httpStatus = response.httpStatus;
-                         e.requestId = response.requestId;
-                         e.attempts = response.attempts;
-                     }
-                     callback(registryId, e);
+                     AwsError e;
+                     const QString *registryId = decodedValue<QString>(response, &e);
+                     callback(registryId ? *registryId : QString(), e);
                  });
 }
 
@@ -179,11 +210,11 @@ void EcrClient::describeRepositories(const QString &registryId, QObject *context
     p->bodyFor = [registryId, pageSize = m_pageSize](const QString &token) {
         return describeRepositoriesBody(registryId, pageSize, token);
     };
-    p->parse = [](const QByteArray &body, QVector<EcrRepository> *items, QString *next) {
+    p->parse = [](const QByteArray &body, PageOf<EcrRepository> *out) {
         EcrJsonParser::RepositoriesPage page;
         const AwsError e = EcrJsonParser::parseDescribeRepositories(body, &page);
-        *items = std::move(page.repositories);
-        *next = page.nextToken;
+        out->items = std::move(page.repositories);
+        out->nextToken = page.nextToken;
         return e;
     };
     p->callback = std::move(callback);
@@ -207,11 +238,11 @@ void EcrClient::describeImages(const QString &registryId, const QString &reposit
     p->bodyFor = [registryId, repositoryName, tagStatus, pageSize = m_pageSize](const QString &token) {
         return describeImagesBody(registryId, repositoryName, tagStatus, pageSize, token);
     };
-    p->parse = [](const QByteArray &body, QVector<EcrImage> *items, QString *next) {
+    p->parse = [](const QByteArray &body, PageOf<EcrImage> *out) {
         EcrJsonParser::ImagesPage page;
         const AwsError e = EcrJsonParser::parseDescribeImages(body, &page);
-        *items = std::move(page.images);
-        *next = page.nextToken;
+        out->items = std::move(page.images);
+        out->nextToken = page.nextToken;
         return e;
     };
     p->callback = std::move(callback);
@@ -237,7 +268,8 @@ QByteArray EcrClient::describeImageScanFindingsBody(const QString &registryId, c
 void EcrClient::getRegistryScanningConfiguration(QObject *context, ScanningConfigurationCallback callback)
 {
     QPointer<EcrClient> self(this);
-    m_http->send(makeRequest(QStringLiteral("GetRegistryScanningConfiguration"), QByteArrayLiteral("{}")),
+    m_http->send(decodedBy(makeRequest(QStringLiteral("GetRegistryScanningConfiguration"), QByteArrayLiteral("{}")),
+                           &EcrJsonParser::parseGetRegistryScanningConfiguration),
                  JsonErrorParser::parse, context ? context : this,
                  [self, callback](const AwsResponse &response, const AwsError &error) {
                      if (!self)
@@ -246,15 +278,9 @@ void EcrClient::getRegistryScanningConfiguration(QObject *context, ScanningConfi
                          callback({}, error);
                          return;
                      }
-                     EcrScanningConfiguration configuration;
-                     AwsError e = EcrJsonParser::parseGetRegistryScanningConfiguration(response.body, &configuration);
-                     if (e) {
-                         e.httpStatus = response.httpStatus;
-                         e.requestId = response.requestId;
-                         e.attempts = response.attempts;
-                         configuration = {};
-                     }
-                     callback(configuration, e);
+                     AwsError e;
+                     const auto *configuration = decodedValue<EcrScanningConfiguration>(response, &e);
+                     callback(configuration ? *configuration : EcrScanningConfiguration(), e);
                  });
 }
 
@@ -278,9 +304,11 @@ struct FindingsRead
 void readFindingsPage(QPointer<EcrClient> client, std::shared_ptr<FindingsRead> r, const QString &token)
 {
     const QString operation = QStringLiteral("DescribeImageScanFindings");
-    const AwsRequest request = client->makeRequest(
-        operation, EcrClient::describeImageScanFindingsBody(r->registryId, r->repositoryName, r->imageDigest,
-                                                            r->pageSize, token));
+    const AwsRequest request = decodedBy(
+        client->makeRequest(operation,
+                            EcrClient::describeImageScanFindingsBody(r->registryId, r->repositoryName,
+                                                                     r->imageDigest, r->pageSize, token)),
+        &EcrJsonParser::parseDescribeImageScanFindings);
     ++r->result.requests;
     client->httpClient()->send(request, JsonErrorParser::parse, r->context,
         [client, r, operation](const AwsResponse &response, const AwsError &error) {
@@ -297,8 +325,13 @@ void readFindingsPage(QPointer<EcrClient> client, std::shared_ptr<FindingsRead> 
                 fail(error);
                 return;
             }
-            EcrJsonParser::ImageScanFindingsPage page;
-            AwsError e = EcrJsonParser::parseDescribeImageScanFindings(response.body, &page);
+            AwsError e;
+            const auto *decoded = decodedValue<EcrJsonParser::ImageScanFindingsPage>(response, &e);
+            if (e) {
+                fail(e);
+                return;
+            }
+            const EcrJsonParser::ImageScanFindingsPage &page = *decoded;
             if (!e && !page.nextToken.isEmpty() && r->seenTokens.contains(page.nextToken))
                 e = AwsError::make(AwsError::Kind::Parse,
                                    QStringLiteral("%1 returned the same nextToken twice; stopping to avoid "

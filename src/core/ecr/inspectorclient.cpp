@@ -29,7 +29,16 @@ void readPage(QPointer<InspectorClient> client, std::shared_ptr<AggregationsRead
 {
     const QByteArray body = InspectorJsonParser::listEcrContainerAggregationsBody(
         r->accountId, {}, InspectorClient::kMaxPageSize, token);
-    client->httpClient()->send(client->makeRequest(body), JsonErrorParser::parse, r->context,
+    AwsRequest request = client->makeRequest(body);
+    // Parsed once, on the HTTP client's worker threads (the parser checks what validateBody would).
+    request.validateBody = nullptr;
+    request.decodeBody = [](const QByteArray &body, std::any *decoded) {
+        InspectorJsonParser::AggregationsPage page;
+        const AwsError e = InspectorJsonParser::parseListFindingAggregations(body, &page);
+        *decoded = std::move(page);
+        return e;
+    };
+    client->httpClient()->send(request, JsonErrorParser::parse, r->context,
         [client, r](const AwsResponse &response, const AwsError &error) {
             if (!client)
                 return;
@@ -41,8 +50,11 @@ void readPage(QPointer<InspectorClient> client, std::shared_ptr<AggregationsRead
                 r->callback({}, e);
                 return;
             }
-            InspectorJsonParser::AggregationsPage parsed;
-            AwsError e = InspectorJsonParser::parseListFindingAggregations(response.body, &parsed);
+            const auto *decoded = std::any_cast<InspectorJsonParser::AggregationsPage>(&response.decoded);
+            AwsError e;
+            if (!decoded)
+                e = AwsError::make(AwsError::Kind::Parse, QStringLiteral("%1: the reply was not decoded").arg(kOperation));
+            const InspectorJsonParser::AggregationsPage parsed = decoded ? *decoded : InspectorJsonParser::AggregationsPage();
             if (!e && !parsed.nextToken.isEmpty() && r->seenTokens.contains(parsed.nextToken))
                 e = AwsError::make(AwsError::Kind::Parse,
                                    QStringLiteral("%1 returned the same nextToken twice; stopping to avoid "

@@ -1,7 +1,7 @@
 // AwsHttpClient against FakeEcrServer: every injected fault (attempts the fake counted, a fresh
 // signature per attempt, the final typed error or the successful retry), AWS_MAX_ATTEMPTS,
 // the in-flight limit and FIFO queue, timeouts, unsigned requests, expired-token refresh,
-// context lifetime and proxy bypass; plus the pure parts (retry classification, backoff,
+// context lifetime, decodeBody on worker threads and proxy bypass; plus the pure parts (retry classification, backoff,
 // quota, JSON and XML error documents, Host header).
 
 #include "aws/awshttpclient.h"
@@ -12,16 +12,22 @@
 #include "fakeecrserver.h"
 #include "fakeregistry.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkProxyFactory>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QSemaphore>
 #include <QTcpSocket>
 #include <QTest>
+#include <QThread>
 
+#include <atomic>
 #include <memory>
+#include <thread>
 
 using Fault = FakeEcrServer::Fault;
 Q_DECLARE_METATYPE(FakeEcrServer::Fault)
@@ -65,6 +71,39 @@ AwsHttpClient::Options fastOptions()
     auto tick = std::make_shared<int>(0);
     o.clock = [tick] { return QDateTime::currentDateTimeUtc().addSecs((*tick)++); };
     return o;
+}
+
+// What a decodeBody saw, shared with the worker thread that runs it.
+struct DecodeProbe
+{
+    std::atomic<int> calls{0};
+    std::atomic<QThread *> thread{nullptr};
+    QSemaphore started;
+    QSemaphore release;      // acquired by the decoder when `blocking`
+    bool blocking = false;
+    bool reject = false;     // answer with an error even for a good body
+};
+
+// DescribeRegistry's registryId, decoded on the client's worker thread.
+AwsRequest decodingRequest(const QUrl &endpoint, const std::shared_ptr<DecodeProbe> &probe)
+{
+    AwsRequest r = ecrRequest(endpoint, QStringLiteral("DescribeRegistry"), "{}");
+    r.validateBody = nullptr;
+    r.decodeBody = [probe](const QByteArray &body, std::any *decoded) {
+        ++probe->calls;
+        probe->thread = QThread::currentThread();
+        probe->started.release();
+        if (probe->blocking)
+            probe->release.acquire();
+        if (probe->reject)
+            return AwsError::make(AwsError::Kind::Service, QStringLiteral("not the document we wanted"));
+        const QJsonDocument doc = QJsonDocument::fromJson(body);
+        if (!doc.isObject())
+            return AwsError::make(AwsError::Kind::Parse, QStringLiteral("not a JSON object"));
+        *decoded = doc.object().value(QLatin1String("registryId")).toString();
+        return AwsError();
+    };
+    return r;
 }
 
 struct Outcome
@@ -823,6 +862,119 @@ private slots:
         QCoreApplication::processEvents();
         QCOMPARE(a->calls, 0);
         QCOMPARE(b->calls, 0);
+    }
+
+    // decodeBody runs once per successful reply, on a worker thread, and its value arrives
+    // in the callback on the client's thread.
+    void decodeBodyRunsOnceOffThread()
+    {
+        AwsHttpClient client(m_nam.get(), m_creds.get(), fastOptions());
+        QSignalSpy finished(&client, &AwsHttpClient::requestFinished);
+        m_server->injectFault(QStringLiteral("DescribeRegistry"), Fault::Throttle, 1); // a retried attempt first
+        auto probe = std::make_shared<DecodeProbe>();
+        QThread *callbackThread = nullptr;
+        auto out = std::make_shared<Outcome>();
+        client.send(decodingRequest(m_server->endpoint(), probe), JsonErrorParser::parse, this,
+                    [out, &callbackThread](const AwsResponse &r, const AwsError &e) {
+                        ++out->calls;
+                        out->done = true;
+                        out->response = r;
+                        out->error = e;
+                        callbackThread = QThread::currentThread();
+                    });
+        QVERIFY(wait(out));
+        QVERIFY2(!out->error, qPrintable(out->error.toString()));
+        QCOMPARE(out->response.attempts, 2);
+        QCOMPARE(probe->calls.load(), 1); // the throttled attempt's error body is not decoded
+        QVERIFY(probe->thread.load() != nullptr);
+        QVERIFY(probe->thread.load() != QThread::currentThread());
+        QCOMPARE(callbackThread, QThread::currentThread());
+        const QString *registryId = std::any_cast<QString>(&out->response.decoded);
+        QVERIFY(registryId);
+        QCOMPARE(*registryId, FakeRegistry::Spec().registryId);
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("success"));
+        QCOMPARE(client.inFlight(), 0);
+    }
+
+    // A body the decoder refuses fails the request as a parse error: typed, not retried,
+    // counted as a failure, with the reply's status and request id.
+    void decodeErrorIsAParseFailure_data()
+    {
+        QTest::addColumn<bool>("malformed"); // the fake sends broken JSON
+        QTest::addColumn<bool>("reject");    // the decoder refuses a good body
+        QTest::newRow("malformed body") << true << false;
+        QTest::newRow("decoder refuses") << false << true;
+    }
+    void decodeErrorIsAParseFailure()
+    {
+        QFETCH(bool, malformed);
+        QFETCH(bool, reject);
+        AwsHttpClient client(m_nam.get(), m_creds.get(), fastOptions());
+        QSignalSpy finished(&client, &AwsHttpClient::requestFinished);
+        if (malformed)
+            m_server->injectFault(QStringLiteral("DescribeRegistry"), Fault::MalformedJson, 1);
+        auto probe = std::make_shared<DecodeProbe>();
+        probe->reject = reject;
+        auto out = send(client, decodingRequest(m_server->endpoint(), probe));
+        QVERIFY(wait(out));
+        QCOMPARE(out->calls, 1);
+        QCOMPARE(out->error.kind, AwsError::Kind::Parse);
+        QCOMPARE(out->error.message, reject ? QStringLiteral("not the document we wanted")
+                                            : QStringLiteral("not a JSON object"));
+        QCOMPARE(out->error.httpStatus, 200);
+        QCOMPARE(out->error.attempts, 1);
+        QCOMPARE(out->error.operation, QStringLiteral("DescribeRegistry"));
+        QVERIFY(!out->error.requestId.isEmpty());
+        QVERIFY(!out->response.decoded.has_value());
+        QCOMPARE(probe->calls.load(), 1);
+        QCOMPARE(m_server->requestCount(QStringLiteral("DescribeRegistry")), 1);
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("parse"));
+    }
+
+    // The context dies while the body is being decoded: no callback, no signal, and the
+    // client goes on working.
+    void contextDestroyedWhileDecoding()
+    {
+        AwsHttpClient client(m_nam.get(), m_creds.get(), fastOptions());
+        QSignalSpy finished(&client, &AwsHttpClient::requestFinished);
+        auto probe = std::make_shared<DecodeProbe>();
+        probe->blocking = true;
+        auto context = std::make_unique<QObject>();
+        auto out = send(client, decodingRequest(m_server->endpoint(), probe), JsonErrorParser::parse,
+                        context.get());
+        QVERIFY(QTest::qWaitFor([&] { return probe->started.tryAcquire(); }, 10000));
+        context.reset();
+        probe->release.release();
+        QTest::qWait(100);
+        QCOMPARE(out->calls, 0);
+        QCOMPARE(finished.size(), 0);
+        QCOMPARE(client.inFlight(), 0);
+
+        auto next = send(client, ecrRequest(m_server->endpoint(), QStringLiteral("DescribeRegistry"), "{}"));
+        QVERIFY(wait(next));
+        QVERIFY(!next->error);
+    }
+
+    // The client is destroyed while a decode runs: its destructor waits for the worker,
+    // and nothing calls back.
+    void clientDestroyedWhileDecoding()
+    {
+        auto client = std::make_unique<AwsHttpClient>(m_nam.get(), m_creds.get(), fastOptions());
+        auto probe = std::make_shared<DecodeProbe>();
+        probe->blocking = true;
+        auto out = send(*client, decodingRequest(m_server->endpoint(), probe));
+        QVERIFY(QTest::qWaitFor([&] { return probe->started.tryAcquire(); }, 10000));
+        std::thread releaser([probe] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            probe->release.release();
+        });
+        client.reset();
+        releaser.join();
+        QTest::qWait(50);
+        QCOMPARE(out->calls, 0);
+        QCOMPARE(probe->calls.load(), 1);
     }
 
     // Loopback goes direct even when the application proxy points at a dead proxy; other
