@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QPromise>
+#include <QThread>
 #include <QThreadPool>
 #include <QHostAddress>
 #include <QNetworkAccessManager>
@@ -115,6 +116,10 @@ AwsHttpClient::AwsHttpClient(QNetworkAccessManager *nam, CredentialProvider *cre
         m_options.random = [] { return QRandomGenerator::global()->generateDouble(); };
     if (m_nam->proxyFactory() == nullptr && m_nam->proxy().type() == QNetworkProxy::DefaultProxy)
         m_nam->setProxyFactory(new LocalBypassProxyFactory); // the QNAM owns it
+    // Decoding is throughput work; the event loop and Qt's network thread are latency work
+    // (every reply they handle late is a request slot left idle). Leave them a core: on 2
+    // cores one decoding thread made a 1,000-repository refresh about 4 % faster than two.
+    m_decodePool->setMaxThreadCount(std::max(1, QThread::idealThreadCount() - 1));
 }
 
 AwsHttpClient::AwsHttpClient(QNetworkAccessManager *nam, CredentialProvider *credentials, QObject *parent)
@@ -307,6 +312,13 @@ void AwsHttpClient::startAttempt(Job *j)
         return;
     }
     const quint64 serial = ++j->credentialSerial;
+    // Cached keys that need no refresh: sign now. Thousands of calls per refresh would each
+    // otherwise wait for a queued callback behind everything else in the event loop.
+    const AwsCredentials ready = m_credentials->readyCredentials();
+    if (ready.isValid()) {
+        dispatch(j, ready);
+        return;
+    }
     // One timer per job, stopped when the provider answers: a fire-and-forget timer per
     // attempt stayed alive for the whole timeout (thousands of them during a big refresh).
     if (!j->credentialsTimer) {

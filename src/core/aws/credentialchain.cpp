@@ -58,6 +58,13 @@ void CredentialChain::credentials(QObject *context, Callback callback)
         startFetch();
 }
 
+AwsCredentials CredentialChain::readyCredentials() const
+{
+    if (m_cached.isValid() && !m_cached.expiresWithin(m_refreshWindow + m_cachedJitter, now()))
+        return m_cached;
+    return {};
+}
+
 void CredentialChain::invalidate()
 {
     qCDebug(lcCreds) << "credentials invalidated; the next request fetches new ones";

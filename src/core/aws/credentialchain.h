@@ -50,6 +50,8 @@ public:
     QList<CredentialSource *> sources() const { return m_sources; }
 
     void credentials(QObject *context, Callback callback) override;
+    // The cached keys while they are outside the refresh window (with its jitter).
+    AwsCredentials readyCredentials() const override;
     void invalidate() override;
     // Drops the cached keys only when they are `rejected` (same key id and session token):
     // after ExpiredTokenException, requests that used keys already replaced by a refresh just

@@ -20,6 +20,10 @@ public:
 
     // Current credentials, refreshed first if they are missing or about to expire.
     virtual void credentials(QObject *context, Callback callback) = 0;
+    // Keys that credentials() would hand out right now without fetching anything (cached and
+    // not yet due for a refresh), so a caller may sign at once instead of waiting for a trip
+    // through the event loop; invalid keys when credentials() must be asked. Default: none.
+    virtual AwsCredentials readyCredentials() const { return {}; }
     // Drop cached credentials (e.g. after ExpiredTokenException) so the next call re-reads.
     virtual void invalidate() {}
     // A short name of where credentials come from, for logs ("environment", "profile dev", ...).

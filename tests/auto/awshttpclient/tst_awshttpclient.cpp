@@ -114,6 +114,16 @@ struct Outcome
     AwsError error;
 };
 
+// Has keys ready (like a CredentialChain with fresh cached keys): the client must sign with
+// them without calling credentials().
+class ReadyProvider : public StaticCredentialProvider
+{
+public:
+    using StaticCredentialProvider::StaticCredentialProvider;
+    AwsCredentials readyCredentials() const override { return ready; }
+    AwsCredentials ready;
+};
+
 // Rotates to a second key when invalidated, like a real provider fetching fresh credentials.
 class RotatingProvider : public StaticCredentialProvider
 {
@@ -698,6 +708,26 @@ private slots:
         QCOMPARE(recorded.at(0).accessKeyId, QByteArray("AKIDFAKEECRTEST00001"));
         QCOMPARE(recorded.at(1).accessKeyId, QByteArray("AKIDROTATEDKEY000002"));
         QCOMPARE(creds.invalidateCount(), 1);
+    }
+
+    // Keys the provider has ready are used at once, with no credentials() round trip; with
+    // none ready the client asks as usual.
+    void readyCredentialsSkipTheCallback()
+    {
+        ReadyProvider provider(testCredentials());
+        provider.ready = testCredentials();
+        AwsHttpClient client(m_nam.get(), &provider, fastOptions());
+        auto out = send(client, ecrRequest(m_server->endpoint(), QStringLiteral("DescribeRegistry"), "{}"));
+        QVERIFY(wait(out));
+        QVERIFY2(!out->error, qPrintable(out->error.toString()));
+        QCOMPARE(provider.fetchCount(), 0);
+        QCOMPARE(m_server->requests().constLast().accessKeyId, kKeyId.toLatin1());
+
+        provider.ready = AwsCredentials();
+        auto asked = send(client, ecrRequest(m_server->endpoint(), QStringLiteral("DescribeRegistry"), "{}"));
+        QVERIFY(wait(asked));
+        QVERIFY(!asked->error);
+        QCOMPARE(provider.fetchCount(), 1);
     }
 
     void unsignedRequest()

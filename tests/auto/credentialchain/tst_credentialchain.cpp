@@ -453,21 +453,27 @@ void TestCredentialChain::advisoryRefreshKeepsServing()
     auto *s = new FakeSource(QStringLiteral("sts"), FakeSource::Mode::Hold,
                              {R::found(keys("OLD", expiry)), R::found(keys("NEW", m_now.addSecs(80 * 60)))});
     CredentialChain *chain = makeChain({s});
+    QVERIFY(!chain->readyCredentials().isValid()); // nothing fetched yet: ask credentials()
     auto first = std::make_shared<Answer>();
     ask(chain, m_owner.get(), first);
     s->release();
     QTRY_COMPARE(first->calls, 1);
     QCOMPARE(first->credentials.accessKeyId, QStringLiteral("OLD"));
+    QCOMPARE(chain->readyCredentials().accessKeyId, QStringLiteral("OLD"));
 
     // 5 min later: 15 min left, just outside the refresh window -> cached.
     m_now = m_now.addSecs(5 * 60);
+    QCOMPARE(chain->readyCredentials().accessKeyId, QStringLiteral("OLD"));
     auto cached = std::make_shared<Answer>();
     ask(chain, m_owner.get(), cached);
     QTRY_COMPARE(cached->calls, 1);
     QCOMPARE(s->fetches, 1);
 
-    // 14 min left: advisory refresh. The caller is served at once with the old keys.
+    // 14 min left: advisory refresh. Not "ready" any more, so that callers go through
+    // credentials(), which serves the old keys at once and starts the refresh.
     m_now = m_now.addSecs(60);
+    QVERIFY(!chain->readyCredentials().isValid());
+    QCOMPARE(s->fetches, 1); // asking readyCredentials() fetches nothing
     auto during = std::make_shared<Answer>();
     ask(chain, m_owner.get(), during);
     QTRY_COMPARE(during->calls, 1);
@@ -482,6 +488,9 @@ void TestCredentialChain::advisoryRefreshKeepsServing()
     QTRY_COMPARE(after->calls, 1);
     QCOMPARE(after->credentials.accessKeyId, QStringLiteral("NEW"));
     QCOMPARE(s->fetches, 2);
+    QCOMPARE(chain->readyCredentials().accessKeyId, QStringLiteral("NEW"));
+    chain->invalidate();
+    QVERIFY(!chain->readyCredentials().isValid());
 }
 
 void TestCredentialChain::advisoryFailureTolerated()
