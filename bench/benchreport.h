@@ -26,10 +26,12 @@ struct BenchReport
 
     // The first refresh (times from the exporter's start).
     QMap<QString, int> callsByOperation;  // as counted by the fake ECR (all operations)
-    int minimumCalls = 0;                 // from the fake's ground truth
+    int minimumCalls = 0;                 // listing calls, from the fake's ground truth
     int failedCalls = 0;                  // answered with a status other than 200
     int peakInFlight = 0;                 // the fake's peakConcurrentRequests()
+    double fakeHeldSeconds = 0;           // sum over calls of arrival -> reply written, at the fake
     double refreshWallSeconds = -1;       // exporter start -> last API reply sent
+    double firstImagesReplySeconds = -1;  // exporter start -> first DescribeImages reply sent
     double exporterRefreshSeconds = -1;   // aws_ecr_exporter_last_successful_refresh_duration_seconds
     double readySeconds = -1;             // exporter start -> /-/ready answered 200
     double publishedSeconds = -1;         // exporter start -> the registry exposition was served
@@ -68,7 +70,11 @@ struct BenchReport
     QStringList notes;                    // anything else worth printing (warnings of the exporter)
     int exporterExitCode = 0;             // after SIGTERM at the end (0 = graceful)
 
-    int totalCalls() const;
+    // The scan-results calls (GetRegistryScanningConfiguration, DescribeImageScanFindings),
+    // which the performance issue counts apart from the listing calls.
+    static bool isScanOperation(const QString &operation);
+    int totalCalls() const;               // listing calls: every operation but the scan ones
+    int scanCalls() const;
     // The issue's ideal: calls x latency / in-flight limit, with the minimum number of calls
     // (the ideal refresh makes no more calls than needed).
     double idealSeconds() const;

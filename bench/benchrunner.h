@@ -16,6 +16,7 @@
 
 class ExporterProcess;
 class FakeEcrServer;
+class FakeStsServer;
 
 // Runs the benchmark once: hosts the fake ECR, starts ecr_exporter against it, times the
 // first refresh, checks the served exposition against the fake's ground truth, then runs
@@ -59,6 +60,7 @@ private:
     BenchReport m_report;
     QTemporaryDir m_home;
     FakeEcrServer *m_fake = nullptr;
+    FakeStsServer *m_sts = nullptr;           // answers the exporter's start-up GetCallerIdentity
     ExporterProcess *m_exporter = nullptr;
     ScrapeClient *m_probe = nullptr;          // /-/ready and the first full scrape
     QElapsedTimer m_sinceStart;               // from the exporter's start

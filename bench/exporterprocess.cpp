@@ -49,6 +49,8 @@ QProcessEnvironment ExporterProcess::environment(const Settings &s)
     env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), s.secretAccessKey);
     env.insert(QStringLiteral("AWS_REGION"), s.region);
     env.insert(QStringLiteral("AWS_ENDPOINT_URL_ECR"), s.endpoint.toString());
+    if (!s.stsEndpoint.isEmpty())
+        env.insert(QStringLiteral("AWS_ENDPOINT_URL_STS"), s.stsEndpoint.toString());
     env.insert(QStringLiteral("AWS_EC2_METADATA_DISABLED"), QStringLiteral("true"));
     // Only the rendering's duration line is wanted from the debug level.
     env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("ecr.metrics.debug=true"));

@@ -19,6 +19,7 @@ public:
     {
         QString program;
         QUrl endpoint;            // the fake ECR
+        QUrl stsEndpoint;         // the fake STS (start-up GetCallerIdentity); empty: none
         QString region;
         QString accessKeyId;
         QString secretAccessKey;

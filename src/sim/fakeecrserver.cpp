@@ -328,7 +328,9 @@ void FakeEcrServer::handle(const QHttpServerRequest &request, QHttpServerRespond
         return;
     }
     // Aborting inside the handler would pull the socket from under QHttpServer: always defer.
-    QTimer::singleShot(delay, this, [this, pending, reply] { finish(pending, reply); });
+    // The latency counts from the arrival; a precise timer, as a coarse one may fire 5 % late.
+    const int remaining = qMax(0, qRound(delay - pending->clock.nsecsElapsed() / 1e6));
+    QTimer::singleShot(remaining, Qt::PreciseTimer, this, [this, pending, reply] { finish(pending, reply); });
 }
 
 void FakeEcrServer::finish(const std::shared_ptr<Pending> &pending, const Reply &reply)
@@ -352,6 +354,7 @@ void FakeEcrServer::finish(const std::shared_ptr<Pending> &pending, const Reply 
     if (slot >= 0 && slot < m_requests.size()) {
         m_requests[slot].status = status;
         m_requests[slot].errorCode = reply.errorCode;
+        m_requests[slot].heldMs = pending->clock.nsecsElapsed() / 1e6;
     }
     --m_inFlight;
     qCDebug(lcSim).nospace().noquote() << "FakeEcrServer: " << (pending->operation.isEmpty() ? QStringLiteral("?") : pending->operation)

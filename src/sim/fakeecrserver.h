@@ -67,7 +67,10 @@ public:
     void setRegion(const QString &region);          // default: registry's region
     void addCredentials(const QString &accessKeyId, const QString &secret, const QString &sessionToken = {});
     void setVerifySignatures(bool on);              // default true
-    void setLatency(int ms);                        // added to every reply (default 0)
+    // Every reply goes out `ms` after its request arrived (default 0), the fake's own work
+    // included, like a service whose calls take that long: the fake's CPU time is then not
+    // added on top of the latency a benchmark asked for.
+    void setLatency(int ms);
     void setSlowDelay(int ms);                      // delay used by Fault::Slow (default 15000)
     void setPageCap(int n);                         // max items per page whatever maxResults says (default 1000)
     void setClockSkewLimit(int seconds);            // default 900 (AWS: 15 min)
@@ -87,6 +90,7 @@ public:
         QByteArray body;             // request JSON
         int status = 0;              // status the fake answered (0 = connection dropped)
         QString errorCode;           // __type it answered, empty on success
+        double heldMs = -1;          // arrival of the request -> reply handed to the socket
     };
     QVector<RecordedRequest> requests() const;     // in arrival order
     int requestCount(const QString &operation = {}) const;
