@@ -6,6 +6,7 @@
 #include "aws/awssharedconfig.h"
 #include "aws/defaultcredentialchain.h"
 #include "aws/endpointresolver.h"
+#include "aws/imdsclient.h"
 #include "aws/regionresolver.h"
 #include "aws/retrypolicy.h"
 #include "aws/staticcredentialprovider.h"
@@ -49,9 +50,14 @@ int ExporterApp::start()
                                         .arg(build.version, build.revision, build.qtVersion);
 
     const int status = m_config.demo ? setUpDemo() : setUpAws();
-    if (status != 0)
+    if (status != 0 || m_waitingForRegion)
         return status;
+    return startServices();
+}
 
+int ExporterApp::startServices()
+{
+    const BuildInfo build = BuildInfo::current();
     AwsHttpClient::Options options;
     options.maxInFlight = m_config.maxInFlight;
     options.caCertificates = m_caCertificates;
@@ -118,17 +124,60 @@ int ExporterApp::start()
 int ExporterApp::setUpAws()
 {
     AwsError error;
-    const AwsSharedConfig shared = AwsSharedConfig::load(m_env, QString(), &error);
+    m_shared = std::make_unique<AwsSharedConfig>(AwsSharedConfig::load(m_env, QString(), &error));
     if (error) {
         qCCritical(lcExporter).noquote() << error.message;
         return 2;
     }
-    const RegionResolver::Result region = RegionResolver::resolve(m_config.region, m_env, shared, &error);
+    const RegionResolver::Result region = RegionResolver::resolve(m_config.region, m_env, *m_shared, &error);
     if (error) {
         qCCritical(lcExporter).noquote() << error.message;
         return 2;
     }
     m_region = region.region;
+    m_regionSource = region.source;
+
+    // One IMDS client for the region lookup and the credential chain's last source: when
+    // instance metadata is unreachable, both learn it from one timeout.
+    AwsError imdsError;
+    const ImdsClient::Options imdsOptions = ImdsClient::optionsFrom(m_env, m_shared.get(), &imdsError);
+    if (imdsError)
+        qCWarning(lcExporter).noquote() << imdsError.message << "- using the default for it";
+    m_imds = new ImdsClient(imdsOptions, this);
+    if (region.origin != RegionResolver::Origin::Default || m_imds->isDisabled())
+        return setUpAwsRest();
+
+    // No region anywhere: on EC2 the instance's own region is the right one (as the SDKs
+    // do), elsewhere the lookup fails fast and the default stays.
+    qCInfo(lcExporter).noquote() << QStringLiteral("no region configured; asking EC2 instance metadata at %1")
+                                        .arg(m_imds->options().endpoint.toString());
+    m_waitingForRegion = true;
+    m_imds->fetchRegion(this, [this](const QString &found, const AwsError &lookupError) {
+        m_waitingForRegion = false;
+        if (m_stopping)
+            return; // shutdown() already said goodbye
+        if (lookupError) {
+            qCInfo(lcExporter).noquote()
+                << QStringLiteral("EC2 instance metadata gave no region (%1); using the default %2. "
+                                  "Set AWS_REGION or --region to choose one")
+                       .arg(lookupError.message, m_region);
+        } else {
+            m_region = found;
+            m_regionSource = QStringLiteral("EC2 instance metadata");
+        }
+        int status = setUpAwsRest();
+        if (status == 0)
+            status = startServices();
+        if (status != 0)
+            emit finished(status);
+    });
+    return 0;
+}
+
+int ExporterApp::setUpAwsRest()
+{
+    AwsError error;
+    const AwsSharedConfig &shared = *m_shared;
     const EndpointResolver::Result endpoint
         = EndpointResolver::resolve(EndpointResolver::ecr(), m_region, m_env, &shared, QString(), &error);
     if (error) {
@@ -160,9 +209,10 @@ int ExporterApp::setUpAws()
     DefaultCredentialChain::Options chainOptions;
     chainOptions.region = m_region;
     chainOptions.nam = &m_nam;
+    chainOptions.imds = m_imds;
     m_credentials = new DefaultCredentialChain(m_env, shared, chainOptions, this);
     qCInfo(lcExporter).noquote() << QStringLiteral("region %1 (from %2), ECR endpoint %3 (%4), credentials: %5, profile '%6'")
-                                        .arg(m_region, region.source, m_endpoint.toString(), endpoint.source,
+                                        .arg(m_region, m_regionSource, m_endpoint.toString(), endpoint.source,
                                              m_credentials->describe(), shared.profileName());
     qCInfo(lcExporter).noquote() << QStringLiteral("Inspector endpoint %1 (%2)").arg(m_inspectorEndpoint.toString(), inspector.source);
     return 0;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "aws/awssharedconfig.h"
 #include "exporterconfig.h"
 
 #include <QNetworkAccessManager>
@@ -15,6 +16,7 @@ class CredentialProvider;
 class EcrClient;
 class FakeEcrServer;
 class FakeInspectorServer;
+class ImdsClient;
 class InspectorClient;
 class MetricsPublisher;
 class MetricsServer;
@@ -33,7 +35,9 @@ public:
     ~ExporterApp() override;
 
     // Sets everything up and starts. Returns 0 when running (the event loop takes over),
-    // otherwise the process exit status after logging one line saying why.
+    // otherwise the process exit status after logging one line saying why. When no region is
+    // configured anywhere, the region is first asked from EC2 instance metadata; set-up then
+    // finishes in the event loop, and a failure there is reported through finished().
     int start();
     // Graceful stop (SIGTERM/SIGINT): stop listening, abandon the refresh, quit soon (status 0;
     // with --once status 1, as nothing was written).
@@ -43,8 +47,10 @@ signals:
     void finished(int exitCode);
 
 private:
-    int setUpAws();
+    int setUpAws();           // configuration, region; may start the IMDS region lookup
+    int setUpAwsRest();       // endpoints, CA bundle, credential chain (the region is known)
     int setUpDemo();
+    int startServices();      // HTTP client, ECR client, refresher, server
     void onRefreshFinished(bool success, std::shared_ptr<const RegistrySnapshot> snapshot);
     void writeOnce(bool success);
     QByteArray landingPage() const;
@@ -59,6 +65,9 @@ private:
     QList<QSslCertificate> m_caCertificates;   // AWS_CA_BUNDLE; empty: the system store
     QUrl m_inspectorEndpoint;           // Amazon Inspector (inspector2), for scan counts
     QNetworkAccessManager m_nam;
+    std::unique_ptr<AwsSharedConfig> m_shared;  // ~/.aws files, read once at start
+    ImdsClient *m_imds = nullptr;       // region lookup, shared with the credential chain
+    bool m_waitingForRegion = false;
     FakeEcrServer *m_fake = nullptr;
     FakeInspectorServer *m_fakeInspector = nullptr;
     CredentialProvider *m_credentials = nullptr;

@@ -334,6 +334,62 @@ private slots:
         QVERIFY(m_imds->tokenRequests() >= 1);
     }
 
+    // On EC2 with no region configured anywhere, the instance's region (IMDS
+    // placement/region) is used: the fake ECR accepts only requests signed for that region.
+    void regionFromInstanceMetadata()
+    {
+        const QString instanceRegion = QStringLiteral("ap-south-1");
+        m_env.remove(QStringLiteral("AWS_REGION"));
+        m_imds->setRequireToken(true);
+        m_imds->setRegion(instanceRegion);
+        m_imds->setRole(QStringLiteral("ecr-exporter-instance"), QStringLiteral("ASIAINSTANCE00000001"), QStringLiteral("inst/secret"),
+                        QStringLiteral("inst-token"), QDateTime::currentDateTimeUtc().addSecs(6 * 3600));
+        m_ecr->setRegion(instanceRegion);
+        m_sts->setRegion(instanceRegion);
+        m_ecr->addCredentials(QStringLiteral("ASIAINSTANCE00000001"), QStringLiteral("inst/secret"), QStringLiteral("inst-token"));
+        set(QStringLiteral("AWS_EC2_METADATA_SERVICE_ENDPOINT"), m_imds->endpoint().toString());
+        auto run = runExporter();
+        VERIFY_RUN_OK(run);
+        QString why;
+        QVERIFY2(ecrSawOnly(QStringLiteral("ASIAINSTANCE00000001"), &why), qPrintable(why));
+        QVERIFY2(run->err.contains("region ap-south-1 (from EC2 instance metadata)"), run->err.constData());
+        // One token served the region lookup and the credentials (one shared IMDS client).
+        QCOMPARE(m_imds->tokenRequests(), 1);
+        QCOMPARE(m_imds->getsWithoutToken(), 0);
+    }
+
+    // No region anywhere and instance metadata without one (or switched off): the default
+    // eu-west-1, said in the log, and nothing else changes.
+    void regionDefaultWithoutInstanceMetadata_data()
+    {
+        QTest::addColumn<bool>("disabled");
+        QTest::newRow("IMDS has no region") << false;
+        QTest::newRow("AWS_EC2_METADATA_DISABLED") << true;
+    }
+    void regionDefaultWithoutInstanceMetadata()
+    {
+        QFETCH(bool, disabled);
+        m_env.remove(QStringLiteral("AWS_REGION"));
+        m_imds->setRegion(QString()); // placement/region answers 404
+        set(QStringLiteral("AWS_EC2_METADATA_SERVICE_ENDPOINT"), m_imds->endpoint().toString());
+        if (disabled)
+            set(QStringLiteral("AWS_EC2_METADATA_DISABLED"), QStringLiteral("true"));
+        m_ecr->addCredentials(QStringLiteral("AKIDENVIRONMENT00001"), QStringLiteral("env/secret"));
+        set(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIDENVIRONMENT00001"));
+        set(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("env/secret"));
+        auto run = runExporter();
+        VERIFY_RUN_OK(run);
+        QString why;
+        QVERIFY2(ecrSawOnly(QStringLiteral("AKIDENVIRONMENT00001"), &why), qPrintable(why));
+        QVERIFY2(run->err.contains("region eu-west-1 (from default)"), run->err.constData());
+        if (disabled) {
+            QCOMPARE(m_imds->requestCount(), 0);
+        } else {
+            QVERIFY(m_imds->requestCount() >= 1);
+            QVERIFY2(run->err.contains("EC2 instance metadata gave no region"), run->err.constData());
+        }
+    }
+
     // Everything configured at once: environment keys win; nothing else is even asked.
     void precedenceEnvironmentFirst()
     {
