@@ -55,6 +55,12 @@ EcrRepository parseRepository(Reader &r, const QJsonObject &o, const QString &pa
     return repo;
 }
 
+// `path` + "." + `key`, or nothing on a pass without paths (see parseDescribeImages).
+QString subPath(const QString &path, const char *key)
+{
+    return path.isEmpty() ? QString() : Reader::join(path, key);
+}
+
 EcrImage parseImage(Reader &r, const QJsonObject &o, const QString &path)
 {
     EcrImage image;
@@ -66,16 +72,16 @@ EcrImage parseImage(Reader &r, const QJsonObject &o, const QString &path)
     image.imagePushedAt = r.timestamp(o, "imagePushedAt", path);
 
     const QJsonObject status = r.object(o, "imageScanStatus", path);
-    const QString spath = Reader::join(path, "imageScanStatus");
+    const QString spath = subPath(path, "imageScanStatus");
     image.scanStatus = r.string(status, "status", spath);
     image.scanStatusDescription = r.string(status, "description", spath);
 
     const QJsonObject summary = r.object(o, "imageScanFindingsSummary", path, &image.hasScanSummary);
-    const QString fpath = Reader::join(path, "imageScanFindingsSummary");
+    const QString fpath = subPath(path, "imageScanFindingsSummary");
     image.scanCompletedAt = r.timestamp(summary, "imageScanCompletedAt", fpath);
     image.vulnerabilitySourceUpdatedAt = r.timestamp(summary, "vulnerabilitySourceUpdatedAt", fpath);
     const QJsonObject counts = r.object(summary, "findingSeverityCounts", fpath);
-    image.severityCounts = r.counts(counts, Reader::join(fpath, "findingSeverityCounts"));
+    image.severityCounts = r.counts(counts, subPath(fpath, "findingSeverityCounts"));
 
     image.imageManifestMediaType = r.string(o, "imageManifestMediaType", path);
     image.artifactMediaType = r.string(o, "artifactMediaType", path);
@@ -177,14 +183,25 @@ AwsError EcrJsonParser::parseDescribeImages(const QByteArray &body, ImagesPage *
     ImagesPage result;
     const QJsonArray list = r.array(top, "imageDetails", QString());
     result.images.reserve(list.size());
+    // Paths only serve error messages, and building three or four strings per image cost
+    // more than reading it. So each image is read without paths, and only when that finds a
+    // problem is the same image read again, with its path, to say where.
+    Reader quick(QStringLiteral("DescribeImages"));
     for (qsizetype i = 0; i < list.size() && r.ok(); ++i) {
-        const QString path = QStringLiteral("imageDetails[%1]").arg(i);
         const QJsonValue v = list.at(i);
         if (!v.isObject()) {
-            r.wrongType(path, v, "an object");
+            r.wrongType(QStringLiteral("imageDetails[%1]").arg(i), v, "an object");
             break;
         }
-        result.images.append(parseImage(r, v.toObject(), path));
+        const QJsonObject o = v.toObject();
+        EcrImage image = parseImage(quick, o, QString());
+        if (!quick.ok()) {
+            parseImage(r, o, QStringLiteral("imageDetails[%1]").arg(i));
+            if (r.ok())
+                return quick.error(); // cannot happen: the same reads, only the paths differ
+            break;
+        }
+        result.images.append(std::move(image));
     }
     result.nextToken = nextToken(r, top);
     if (!r.ok())

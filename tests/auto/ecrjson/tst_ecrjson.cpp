@@ -264,6 +264,14 @@ private slots:
                                                       << "repositories[0].imageTagMutabilityExclusionFilters[0] is a string, expected an object";
         QTest::newRow("nextToken is a number") << repos << QByteArray("{\"repositories\":[],\"nextToken\":5}")
                                                << "nextToken is a number, expected a string";
+        // Images are read without paths first; the one that fails is read again to name it.
+        QTest::newRow("third image's tag is a number") << images
+            << QByteArray("{\"imageDetails\":[{\"imageDigest\":\"sha256:a\"},{\"imageDigest\":\"sha256:b\",\"imageTags\":[\"x\"]},"
+                          "{\"imageDigest\":\"sha256:c\",\"imageTags\":[\"y\",1]}]}")
+            << "imageDetails[2].imageTags[1] is a number, expected a string";
+        QTest::newRow("second image has no digest") << images
+            << QByteArray("{\"imageDetails\":[{\"imageDigest\":\"sha256:a\"},{\"imageTags\":[\"x\"]}]}")
+            << "imageDetails[1] has no imageDigest";
         QTest::newRow("imageDetails is a string") << images << QByteArray("{\"imageDetails\":\"x\"}")
                                                   << "imageDetails is a string, expected an array";
         QTest::newRow("imageDigest missing") << images << QByteArray("{\"imageDetails\":[{\"imageTags\":[\"a\"]}]}")
