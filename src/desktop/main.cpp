@@ -1,5 +1,6 @@
 // ecr_desktop: the QML registry browser with a tray icon and a local /metrics endpoint,
 // built on the same core library as the headless exporter.
+#include "metrics/buildinfo.h"
 #include "desktopapp.h"
 #include "desktopoptions.h"
 #include "logcategories.h"
@@ -23,7 +24,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("ecr_desktop"));
     QApplication::setOrganizationName(QStringLiteral("ecr_exporter"));
     QApplication::setApplicationDisplayName(QStringLiteral("ECR Desktop"));
-    QApplication::setApplicationVersion(QStringLiteral(ECR_VERSION));
+    QApplication::setApplicationVersion(BuildInfo::current().version);
     QApplication::setDesktopFileName(QStringLiteral("ecr_desktop"));
     QApplication::setWindowIcon(SeverityPalette::appIcon());
 
@@ -37,7 +38,9 @@ int main(int argc, char *argv[])
         return 0;
     }
     if (parsed.options.mode == DesktopOptions::Mode::Version) {
-        std::printf("ecr_desktop %s (revision %s, Qt %s)\n", ECR_VERSION, ECR_REVISION, qVersion());
+        const BuildInfo build = BuildInfo::current();
+        std::printf("ecr_desktop %s (revision %s, Qt %s)\n", qPrintable(build.version), qPrintable(build.revision),
+                    qPrintable(build.qtVersion));
         return 0;
     }
 

@@ -1,18 +1,11 @@
 #include "exporterconfig.h"
 
 #include "aws/regionresolver.h"
+#include "metrics/buildinfo.h"
 
 #include <QRegularExpression>
 
 #include <optional>
-
-// Set on ecrcore (PUBLIC) by the top-level CMakeLists; fallbacks keep other builds compiling.
-#ifndef ECR_VERSION
-#define ECR_VERSION "unknown"
-#endif
-#ifndef ECR_REVISION
-#define ECR_REVISION "unknown"
-#endif
 
 namespace {
 
@@ -534,7 +527,7 @@ QString ExporterConfig::helpText()
 
 QString ExporterConfig::versionText()
 {
+    const BuildInfo build = BuildInfo::current();
     return QStringLiteral("ecr_exporter %1 (revision %2)\nbuilt with Qt %3, running on Qt %4\n")
-            .arg(QLatin1String(ECR_VERSION), QLatin1String(ECR_REVISION),
-                 QLatin1String(QT_VERSION_STR), QLatin1String(qVersion()));
+            .arg(build.version, build.revision, QLatin1String(QT_VERSION_STR), build.qtVersion);
 }

@@ -1,5 +1,6 @@
 // ecr_exporter: the headless Prometheus exporter for AWS ECR. Links Qt Core, Network and
 // HttpServer only, so it runs on a minimal server or in a distroless pod.
+#include "metrics/buildinfo.h"
 #include "exporterapp.h"
 #include "exporterconfig.h"
 #include "logsetup.h"
@@ -14,7 +15,7 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("ecr_exporter"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(ECR_VERSION));
+    QCoreApplication::setApplicationVersion(BuildInfo::current().version);
 
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     const ExporterConfig::ParseResult parsed = ExporterConfig::parse(app.arguments(), env);

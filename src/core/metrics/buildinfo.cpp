@@ -1,5 +1,7 @@
 #include "buildinfo.h"
 
+#include "ecrrevision.h" // generated at build time (cmake/ecrrevision.cmake)
+
 #include <QtGlobal>
 
 BuildInfo BuildInfo::current()

@@ -9,6 +9,7 @@ struct BuildInfo
     QString revision;
     QString qtVersion;
 
-    // This build: ECR_VERSION / ECR_REVISION (from CMake) and the Qt version running it.
+    // This build: the project version, the git revision it was built from (or "unknown")
+    // and the Qt version running it. The only place these are compiled in.
     static BuildInfo current();
 };

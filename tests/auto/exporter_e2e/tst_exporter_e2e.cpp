@@ -9,6 +9,7 @@
 // aws_ecr_exporter_last_*_timestamp_seconds / _duration_seconds families, and the revision
 // label of aws_ecr_exporter_build_info. The refresh timestamps are checked separately
 // against the wall clock.
+#include "metrics/buildinfo.h"
 #include "e2eregistry.h"
 #include "exporterprocess.h"
 #include "fakeecrserver.h"
@@ -797,7 +798,7 @@ private slots:
         const HttpProbe::Response landing = HttpProbe::get(port, "/");
         QCOMPARE(landing.status, 200);
         QVERIFY2(landing.header("content-type").startsWith("text/html"), landing.header("content-type").constData());
-        for (const QByteArray &text : {QByteArray(ECR_VERSION), QByteArray(E2eRegistry::RegistryId),
+        for (const QByteArray &text : {BuildInfo::current().version.toUtf8(), QByteArray(E2eRegistry::RegistryId),
                                        QByteArray(E2eRegistry::Region), QByteArray("href=\"/metrics\"")})
             QVERIFY2(landing.body.contains(text), qPrintable(QStringLiteral("%1 not on the landing page:\n%2")
                                                                   .arg(QString::fromUtf8(text), QString::fromUtf8(landing.body))));

@@ -6,6 +6,7 @@
 #include "exporterconfig.h"
 #include "logcategories.h"
 #include "logsetup.h"
+#include "metrics/buildinfo.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -434,7 +435,18 @@ void tst_ExporterConfig::helpListsEveryFlagWithEnvAndDefault()
 void tst_ExporterConfig::versionText()
 {
     const QString text = ExporterConfig::versionText();
-    QVERIFY(text.startsWith(QStringLiteral("ecr_exporter " ECR_VERSION " (revision " ECR_REVISION ")\n")));
+    const BuildInfo build = BuildInfo::current();
+    QVERIFY(QRegularExpression(QStringLiteral("^\\d+\\.\\d+\\.\\d+$")).match(build.version).hasMatch());
+    QVERIFY2(text.startsWith(QStringLiteral("ecr_exporter %1 (revision %2)\n").arg(build.version, build.revision)),
+             qPrintable(text));
+    // The revision is the commit this binary was built from (written at build time, not at
+    // configure time): HEAD of the checkout, or "unknown" without git.
+    QProcess git;
+    git.start(QStringLiteral("git"), {QStringLiteral("-C"), QStringLiteral(ECR_SOURCE_DIR), QStringLiteral("rev-parse"),
+                                      QStringLiteral("--short=12"), QStringLiteral("HEAD")});
+    const bool haveGit = git.waitForFinished(10000) && git.exitStatus() == QProcess::NormalExit && git.exitCode() == 0;
+    const QString head = haveGit ? QString::fromLatin1(git.readAllStandardOutput()).trimmed() : QStringLiteral("unknown");
+    QCOMPARE(build.revision, head);
     QVERIFY(text.contains(QLatin1String(qVersion())));
     QVERIFY(text.contains(QLatin1String(QT_VERSION_STR)));
 }
