@@ -107,6 +107,17 @@ private:
         return run;
     }
 
+    // An EC2 instance role behind an IMDSv2-only fake (as on hardened instances), whose keys
+    // the fake ECR accepts.
+    void useInstanceRole()
+    {
+        m_imds->setRequireToken(true);
+        m_imds->setRole(QStringLiteral("ecr-exporter-instance"), QStringLiteral("ASIAINSTANCE00000001"), QStringLiteral("inst/secret"),
+                        QStringLiteral("inst-token"), QDateTime::currentDateTimeUtc().addSecs(6 * 3600));
+        m_ecr->addCredentials(QStringLiteral("ASIAINSTANCE00000001"), QStringLiteral("inst/secret"), QStringLiteral("inst-token"));
+        set(QStringLiteral("AWS_EC2_METADATA_SERVICE_ENDPOINT"), m_imds->endpoint().toString());
+    }
+
     // Every ECR request signed with `keyId`, and there were some.
     bool ecrSawOnly(const QString &keyId, QString *why) const
     {
@@ -321,11 +332,7 @@ private slots:
 
     void instanceMetadata()
     {
-        m_imds->setRequireToken(true);  // IMDSv2 only, as on hardened instances
-        m_imds->setRole(QStringLiteral("ecr-exporter-instance"), QStringLiteral("ASIAINSTANCE00000001"), QStringLiteral("inst/secret"),
-                        QStringLiteral("inst-token"), QDateTime::currentDateTimeUtc().addSecs(6 * 3600));
-        m_ecr->addCredentials(QStringLiteral("ASIAINSTANCE00000001"), QStringLiteral("inst/secret"), QStringLiteral("inst-token"));
-        set(QStringLiteral("AWS_EC2_METADATA_SERVICE_ENDPOINT"), m_imds->endpoint().toString());
+        useInstanceRole();
         auto run = runExporter();
         VERIFY_RUN_OK(run);
         QString why;
@@ -340,14 +347,10 @@ private slots:
     {
         const QString instanceRegion = QStringLiteral("ap-south-1");
         m_env.remove(QStringLiteral("AWS_REGION"));
-        m_imds->setRequireToken(true);
+        useInstanceRole();
         m_imds->setRegion(instanceRegion);
-        m_imds->setRole(QStringLiteral("ecr-exporter-instance"), QStringLiteral("ASIAINSTANCE00000001"), QStringLiteral("inst/secret"),
-                        QStringLiteral("inst-token"), QDateTime::currentDateTimeUtc().addSecs(6 * 3600));
         m_ecr->setRegion(instanceRegion);
         m_sts->setRegion(instanceRegion);
-        m_ecr->addCredentials(QStringLiteral("ASIAINSTANCE00000001"), QStringLiteral("inst/secret"), QStringLiteral("inst-token"));
-        set(QStringLiteral("AWS_EC2_METADATA_SERVICE_ENDPOINT"), m_imds->endpoint().toString());
         auto run = runExporter();
         VERIFY_RUN_OK(run);
         QString why;
