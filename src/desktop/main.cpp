@@ -1,9 +1,9 @@
 // ecr_desktop: the QML registry browser with a tray icon and a local /metrics endpoint,
 // built on the same core library as the headless exporter.
-#include "metrics/buildinfo.h"
 #include "desktopapp.h"
 #include "desktopoptions.h"
 #include "logcategories.h"
+#include "metrics/buildinfo.h"
 #include "severitypalette.h"
 #include "singleinstance.h"
 #include "unixsignalwatcher.h"

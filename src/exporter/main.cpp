@@ -1,9 +1,9 @@
 // ecr_exporter: the headless Prometheus exporter for AWS ECR. Links Qt Core, Network and
 // HttpServer only, so it runs on a minimal server or in a distroless pod.
-#include "metrics/buildinfo.h"
 #include "exporterapp.h"
 #include "exporterconfig.h"
 #include "logsetup.h"
+#include "metrics/buildinfo.h"
 #include "unixsignalwatcher.h"
 
 #include <QCoreApplication>

@@ -7,16 +7,16 @@
 
 #include <QElapsedTimer>
 #include <QFutureWatcher>
-#include <QPromise>
-#include <QThread>
-#include <QThreadPool>
 #include <QHostAddress>
 #include <QNetworkAccessManager>
 #include <QNetworkProxyFactory>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QPromise>
 #include <QRandomGenerator>
 #include <QSslConfiguration>
+#include <QThread>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <algorithm>

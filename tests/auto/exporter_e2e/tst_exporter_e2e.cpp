@@ -9,11 +9,11 @@
 // aws_ecr_exporter_last_*_timestamp_seconds / _duration_seconds families, and the revision
 // label of aws_ecr_exporter_build_info. The refresh timestamps are checked separately
 // against the wall clock.
-#include "metrics/buildinfo.h"
 #include "e2eregistry.h"
 #include "exporterprocess.h"
 #include "fakeecrserver.h"
 #include "httpprobe.h"
+#include "metrics/buildinfo.h"
 #include "scrapedbody.h"
 
 #include <QDir>
