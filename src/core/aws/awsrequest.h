@@ -45,6 +45,18 @@ struct AwsRequest
     // AwsResponse::decoded. Runs after validateBody when both are set.
     std::function<AwsError(const QByteArray &body, std::any *decoded)> decodeBody;
 
+    // decodeBody from a protocol parser that fills a T (AwsResponse::decodedAs<T>() reads it).
+    template<typename T>
+    void decodeWith(AwsError (*parse)(const QByteArray &body, T *value))
+    {
+        decodeBody = [parse](const QByteArray &body, std::any *decoded) {
+            T value;
+            const AwsError e = parse(body, &value);
+            *decoded = std::move(value);
+            return e;
+        };
+    }
+
     // Convenience for AWS JSON protocols: POST with Content-Type and X-Amz-Target set.
     static AwsRequest json(const QString &operation, const QUrl &url, const QByteArray &contentType,
                            const QByteArray &target, const QByteArray &body,

@@ -21,6 +21,10 @@ struct AwsResponse
 
     bool isSuccess() const { return httpStatus >= 200 && httpStatus < 300; }
 
+    // AwsRequest::decodeWith's value; null when the request had no decoder for a T.
+    template<typename T>
+    const T *decodedAs() const { return std::any_cast<T>(&decoded); }
+
     // First header named `name` (case-insensitive), null when absent.
     QByteArray header(const QByteArray &name) const
     {

@@ -30,13 +30,7 @@ QByteArray compact(const QJsonObject &o)
 template<typename T>
 AwsRequest decodedBy(AwsRequest request, AwsError (*parse)(const QByteArray &, T *))
 {
-    request.validateBody = nullptr; // the parser checks everything the validator would
-    request.decodeBody = [parse](const QByteArray &body, std::any *decoded) {
-        T value;
-        const AwsError e = parse(body, &value);
-        *decoded = std::move(value);
-        return e;
-    };
+    request.decodeWith(parse);
     return request;
 }
 
@@ -44,7 +38,7 @@ AwsRequest decodedBy(AwsRequest request, AwsError (*parse)(const QByteArray &, T
 template<typename T>
 const T *decodedValue(const AwsResponse &response, AwsError *error)
 {
-    const T *value = std::any_cast<T>(&response.decoded);
+    const T *value = response.decodedAs<T>();
     if (!value) {
         *error = AwsError::make(AwsError::Kind::Parse,
                                 QStringLiteral("%1: the reply was not decoded").arg(response.operation));
@@ -180,7 +174,6 @@ AwsRequest EcrClient::makeRequest(const QString &operation, const QByteArray &bo
 {
     AwsRequest r = AwsRequest::json(operation, m_endpoint, kContentType, kTargetPrefix + operation.toLatin1(),
                                     body, m_region, QStringLiteral("ecr"));
-    r.validateBody = JsonErrorParser::requireJsonObject;
     return r;
 }
 

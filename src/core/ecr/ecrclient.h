@@ -79,7 +79,8 @@ public:
     static QByteArray describeImageScanFindingsBody(const QString &registryId, const QString &repositoryName,
                                                     const QString &imageDigest, int maxResults,
                                                     const QString &nextToken);
-    // The signed JSON 1.1 request for `operation` with `body`, as sent to the endpoint.
+    // The signed JSON 1.1 request for `operation` with `body`, as sent to the endpoint; each
+    // caller adds the decoder (AwsRequest::decodeWith) that parses and checks its reply.
     AwsRequest makeRequest(const QString &operation, const QByteArray &body) const;
 
 private:

@@ -30,14 +30,7 @@ void readPage(QPointer<InspectorClient> client, std::shared_ptr<AggregationsRead
     const QByteArray body = InspectorJsonParser::listEcrContainerAggregationsBody(
         r->accountId, {}, InspectorClient::kMaxPageSize, token);
     AwsRequest request = client->makeRequest(body);
-    // Parsed once, on the HTTP client's worker threads (the parser checks what validateBody would).
-    request.validateBody = nullptr;
-    request.decodeBody = [](const QByteArray &body, std::any *decoded) {
-        InspectorJsonParser::AggregationsPage page;
-        const AwsError e = InspectorJsonParser::parseListFindingAggregations(body, &page);
-        *decoded = std::move(page);
-        return e;
-    };
+    request.decodeWith(&InspectorJsonParser::parseListFindingAggregations); // parsed on a worker thread
     client->httpClient()->send(request, JsonErrorParser::parse, r->context,
         [client, r](const AwsResponse &response, const AwsError &error) {
             if (!client)
@@ -50,7 +43,7 @@ void readPage(QPointer<InspectorClient> client, std::shared_ptr<AggregationsRead
                 r->callback({}, e);
                 return;
             }
-            const auto *decoded = std::any_cast<InspectorJsonParser::AggregationsPage>(&response.decoded);
+            const auto *decoded = response.decodedAs<InspectorJsonParser::AggregationsPage>();
             AwsError e;
             if (!decoded)
                 e = AwsError::make(AwsError::Kind::Parse, QStringLiteral("%1: the reply was not decoded").arg(kOperation));
@@ -108,7 +101,6 @@ AwsRequest InspectorClient::makeRequest(const QByteArray &body) const
     r.body = body;
     r.region = m_region;
     r.service = QStringLiteral("inspector2");
-    r.validateBody = JsonErrorParser::requireJsonObject;
     return r;
 }
 

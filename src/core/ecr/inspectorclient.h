@@ -38,7 +38,8 @@ public:
     QUrl endpoint() const { return m_endpoint; }
     AwsHttpClient *httpClient() const { return m_http; }
 
-    // The signed REST-JSON request for ListFindingAggregations with `body`, as sent.
+    // The signed REST-JSON request for ListFindingAggregations with `body`, as sent; the
+    // caller adds the decoder (AwsRequest::decodeWith).
     AwsRequest makeRequest(const QByteArray &body) const;
 
 private:
