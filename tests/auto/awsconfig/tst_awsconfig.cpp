@@ -9,6 +9,7 @@
 #include "aws/awsinifile.h"
 #include "aws/awssharedconfig.h"
 #include "aws/regionresolver.h"
+#include "testsupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -19,6 +20,8 @@
 Q_DECLARE_METATYPE(QProcessEnvironment)
 
 namespace {
+
+using TestSupport::writeFile;
 
 const QString dataDir = QStringLiteral(ECR_TEST_DATA_DIR "/awsconfig");
 
@@ -42,14 +45,6 @@ QString dump(const AwsIniFile &file)
         }
     }
     return parts.join(QLatin1Char(' '));
-}
-
-bool writeFile(const QString &path, const QByteArray &content)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return false;
-    return f.write(content) == content.size();
 }
 
 QProcessEnvironment envWith(std::initializer_list<std::pair<QString, QString>> vars)

@@ -12,6 +12,7 @@
 #include "aws/defaultcredentialchain.h"
 #include "aws/environmentcredentialsource.h"
 #include "aws/sharedfilecredentialsource.h"
+#include "testsupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -27,6 +28,8 @@ Q_DECLARE_METATYPE(QProcessEnvironment)
 
 namespace {
 
+using TestSupport::writeFile;
+
 using Status = CredentialSource::Result::Status;
 const QString dataDir = QStringLiteral(ECR_TEST_DATA_DIR "/awsconfig");
 
@@ -36,15 +39,6 @@ QProcessEnvironment envWith(std::initializer_list<std::pair<QString, QString>> v
     for (const auto &[k, v] : vars)
         env.insert(k, v);
     return env;
-}
-
-bool writeFile(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return false;
-    return f.write(content) == content.size();
 }
 
 AwsCredentials keys(const QString &id, const QDateTime &expiration = {})

@@ -12,6 +12,7 @@
 #include "fakeregistry.h"
 #include "fakessoportal.h"
 #include "fakestsserver.h"
+#include "testsupport.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -21,7 +22,6 @@
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -29,29 +29,12 @@
 
 namespace {
 
+using TestSupport::writeFile;
+using TestSupport::closedPort;
+
 const QString kRegion = QStringLiteral("eu-west-1");
 const QString kRegistryId = QStringLiteral("123456789012");
 const QString kRoleArn = QStringLiteral("arn:aws:iam::123456789012:role/ecr-exporter");
-
-bool writeFile(const QString &path, const QByteArray &content, bool executable = false)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return false;
-    const bool ok = f.write(content) == content.size();
-    f.close();
-    if (executable)
-        f.setPermissions(f.permissions() | QFile::ExeOwner | QFile::ReadOwner);
-    return ok;
-}
-
-quint16 closedPort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
 
 struct Run {
     int exitCode = -1;

@@ -22,6 +22,7 @@
 #include "fakeimdsserver.h"
 #include "fakessoportal.h"
 #include "fakestsserver.h"
+#include "testsupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -36,24 +37,13 @@ Q_DECLARE_METATYPE(QProcessEnvironment)
 
 namespace {
 
+using TestSupport::writeFile;
+
 using Status = CredentialSource::Result::Status;
 
 const QString kRegion = QStringLiteral("eu-west-1");
 const QString kRoleArn = QStringLiteral("arn:aws:iam::111122223333:role/ecr-reader");
 const QString kOpsRoleArn = QStringLiteral("arn:aws:iam::444455556666:role/ops");
-
-bool writeFile(const QString &path, const QByteArray &content, bool executable = false)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return false;
-    const bool ok = f.write(content) == content.size();
-    f.close();
-    if (executable)
-        f.setPermissions(f.permissions() | QFile::ExeOwner | QFile::ReadOwner);
-    return ok;
-}
 
 struct Answer {
     bool done = false;

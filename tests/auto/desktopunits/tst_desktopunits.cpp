@@ -14,6 +14,7 @@
 #include "singleinstance.h"
 #include "themecontroller.h"
 #include "traycontroller.h"
+#include "testsupport.h"
 
 #include <QApplication>
 #include <QFile>
@@ -30,11 +31,7 @@
 
 namespace {
 
-bool writeFile(const QString &path, const QByteArray &text)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
-}
+using TestSupport::writeFile;
 
 QByteArray httpGet(const QString &url, int *status)
 {

@@ -15,6 +15,7 @@
 #include "httpprobe.h"
 #include "metrics/buildinfo.h"
 #include "scrapedbody.h"
+#include "testsupport.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -29,9 +30,10 @@
 
 #include <cmath>
 #include <unistd.h>
-#include <zlib.h>
 
 namespace {
+
+using TestSupport::gunzip;
 
 const QString kKey = QStringLiteral("AKIDE2EEXPORTERTEST1");
 const QString kSecret = QStringLiteral("e2e/exporter/test/secret/key/0123456789");
@@ -83,28 +85,6 @@ QString seriesDifference(const QMap<QString, double> &actual, const QMap<QString
     if (total > limit)
         out << QStringLiteral("... %1 differences in all").arg(total);
     return out.join(QLatin1Char('\n'));
-}
-
-QByteArray gunzip(const QByteArray &data, bool *ok)
-{
-    *ok = false;
-    z_stream zs = {};
-    if (inflateInit2(&zs, 15 + 16) != Z_OK) // gzip wrapper only
-        return {};
-    QByteArray out;
-    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
-    zs.avail_in = uInt(data.size());
-    int rc = Z_OK;
-    char buffer[65536];
-    while (rc == Z_OK) {
-        zs.next_out = reinterpret_cast<Bytef *>(buffer);
-        zs.avail_out = sizeof buffer;
-        rc = inflate(&zs, Z_NO_FLUSH);
-        out.append(buffer, qsizetype(sizeof buffer - zs.avail_out));
-    }
-    *ok = rc == Z_STREAM_END && zs.avail_in == 0; // one member, nothing after it
-    inflateEnd(&zs);
-    return out;
 }
 
 double scrapedValue(quint16 port, const QString &name)

@@ -8,9 +8,9 @@
 #include "aws/imdsclient.h"
 #include "aws/imdscredentialsource.h"
 #include "fakeimdsserver.h"
+#include "testsupport.h"
 
 #include <QElapsedTimer>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -19,6 +19,8 @@
 Q_DECLARE_METATYPE(QProcessEnvironment)
 
 namespace {
+
+using TestSupport::closedPort;
 
 QProcessEnvironment envWith(std::initializer_list<std::pair<QString, QString>> vars)
 {
@@ -39,14 +41,6 @@ struct SourceGot {
     bool done = false;
     CredentialSource::Result result;
 };
-
-// A port nothing listens on: connections are refused at once.
-quint16 closedPort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();  // closed when `probe` goes
-}
 
 } // namespace
 

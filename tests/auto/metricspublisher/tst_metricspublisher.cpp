@@ -4,13 +4,16 @@
 #include "fakeregistry.h"
 #include "metrics/expositionwriter.h"
 #include "metrics/metricspublisher.h"
+#include "testsupport.h"
 
 #include <QSignalSpy>
 #include <QTest>
 #include <QThreadPool>
-#include <zlib.h>
 
 namespace {
+
+using TestSupport::gunzip;
+
 std::shared_ptr<const RegistrySnapshot> snapshotOf(int repositories, quint32 seed)
 {
     FakeRegistry::Spec spec;
@@ -30,25 +33,6 @@ std::shared_ptr<const RegistrySnapshot> snapshotOf(int repositories, quint32 see
         snapshot->repositories.append(state);
     }
     return snapshot;
-}
-
-QByteArray gunzip(const QByteArray &gz)
-{
-    QByteArray out;
-    z_stream zs{};
-    inflateInit2(&zs, 15 + 16);
-    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(gz.constData()));
-    zs.avail_in = uInt(gz.size());
-    char buf[65536];
-    int rc;
-    do {
-        zs.next_out = reinterpret_cast<Bytef *>(buf);
-        zs.avail_out = sizeof buf;
-        rc = inflate(&zs, Z_NO_FLUSH);
-        out.append(buf, int(sizeof buf - zs.avail_out));
-    } while (rc == Z_OK);
-    inflateEnd(&zs);
-    return rc == Z_STREAM_END ? out : QByteArray("<bad gzip>");
 }
 
 BuildInfo build()

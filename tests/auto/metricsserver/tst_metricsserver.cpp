@@ -5,6 +5,7 @@
 
 #include "http/acceptencoding.h"
 #include "http/metricsserver.h"
+#include "testsupport.h"
 
 #include <QCryptographicHash>
 #include <QDeadlineTimer>
@@ -23,6 +24,8 @@
 #include <optional>
 
 namespace {
+
+using TestSupport::gunzip;
 
 constexpr int kTimeoutMs = 60000;
 
@@ -79,26 +82,6 @@ QByteArray gzipOf(const QByteArray &in)
     const int rc = deflate(&zs, Z_FINISH);
     out.resize(qsizetype(zs.total_out));
     deflateEnd(&zs);
-    return rc == Z_STREAM_END ? out : QByteArray();
-}
-
-QByteArray gunzip(const QByteArray &in)
-{
-    z_stream zs{};
-    if (inflateInit2(&zs, 15 + 32) != Z_OK)
-        return {};
-    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(in.constData()));
-    zs.avail_in = uInt(in.size());
-    QByteArray out;
-    char chunk[65536];
-    int rc = Z_OK;
-    while (rc == Z_OK) {
-        zs.next_out = reinterpret_cast<Bytef *>(chunk);
-        zs.avail_out = sizeof chunk;
-        rc = inflate(&zs, Z_NO_FLUSH);
-        out.append(chunk, qsizetype(sizeof chunk - zs.avail_out));
-    }
-    inflateEnd(&zs);
     return rc == Z_STREAM_END ? out : QByteArray();
 }
 
