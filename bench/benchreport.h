@@ -30,6 +30,7 @@ struct BenchReport
     int failedCalls = 0;                  // answered with a status other than 200
     int peakInFlight = 0;                 // the fake's peakConcurrentRequests()
     double fakeHeldSeconds = 0;           // sum over calls of arrival -> reply written, at the fake
+    double fakeHeldMinMs = -1;            // the shortest of those
     double refreshWallSeconds = -1;       // exporter start -> last API reply sent
     double firstImagesReplySeconds = -1;  // exporter start -> first DescribeImages reply sent
     double exporterRefreshSeconds = -1;   // aws_ecr_exporter_last_successful_refresh_duration_seconds

@@ -342,8 +342,11 @@ void BenchRunner::onRegistryExposition(const ScrapeClient::Result &result)
     for (const FakeEcrServer::RecordedRequest &request : m_fake->requests()) {
         const QString name = request.operation.isEmpty() ? QStringLiteral("(unknown operation)") : request.operation;
         ++m_report.callsByOperation[name];
-        if (request.heldMs >= 0)
+        if (request.heldMs >= 0) {
             m_report.fakeHeldSeconds += request.heldMs / 1000.0;
+            if (m_report.fakeHeldMinMs < 0 || request.heldMs < m_report.fakeHeldMinMs)
+                m_report.fakeHeldMinMs = request.heldMs;
+        }
     }
     m_report.peakInFlight = m_fake->peakConcurrentRequests();
     m_report.benchCpuRefreshSeconds = ownCpuSeconds() - m_benchCpuAtStart;
@@ -379,6 +382,10 @@ void BenchRunner::checkExposition(const QByteArray &body)
     m_report.checks << ok(sizes == m_expectedSizeSeries,
                           QStringLiteral("%1 aws_ecr_image_size_in_bytes series for %2 tags with a size in the fake")
                               .arg(sizes).arg(m_expectedSizeSeries));
+    // The fake's latency must be what the ideal assumes: no call answered early.
+    m_report.checks << ok(m_report.fakeHeldMinMs >= m_options.latencyMs,
+                          QStringLiteral("no call answered before its %1 ms of latency (shortest: %2 ms)")
+                              .arg(m_options.latencyMs).arg(m_report.fakeHeldMinMs, 0, 'f', 3));
     m_report.checks << ok(!m_fakeNoDelay.isEmpty(),
                           QStringLiteral("TCP_NODELAY on the fake ECR's %1 connections").arg(m_fakeNoDelay.size()));
     const QByteArray sts = "operation=\"GetCallerIdentity\"";

@@ -1,5 +1,6 @@
 #include "fakeecrserver.h"
 
+#include "deadlinetimer.h"
 #include "fakeecrjson.h"
 #include "logcategories.h"
 
@@ -104,10 +105,12 @@ struct FakeEcrServer::Pending
     QString operation;
     QByteArray requestId;
     QElapsedTimer clock;
+    Reply reply; // set before handle() returns
 };
 
 FakeEcrServer::FakeEcrServer(QObject *parent)
     : QObject(parent)
+    , m_deadlines(new DeadlineTimer(this))
     , m_http(new QHttpServer(this))
 {
     // No routes: every request, whatever its path or method, comes here like on AWS.
@@ -274,6 +277,8 @@ void FakeEcrServer::handle(const QHttpServerRequest &request, QHttpServerRespond
 {
     auto pending = std::make_shared<Pending>(std::move(responder));
     pending->clock.start();
+    // The latency counts from the arrival, with DeadlineTimer's sub-millisecond precision.
+    const qint64 arrivalNs = DeadlineTimer::nowNs();
     pending->socket = pending->responder.socket();
     // Replies go out as two writes (headers, body); with Nagle's algorithm the body would wait
     // for the client's delayed ACK of the headers (up to 40 ms), which AWS does not do.
@@ -322,15 +327,14 @@ void FakeEcrServer::handle(const QHttpServerRequest &request, QHttpServerRespond
         reply = respond(operation, input.body);
     }
 
-    const int delay = m_latencyMs + reply.extraDelayMs;
-    if (delay <= 0 && !reply.drop) {
+    pending->reply = reply;
+    const qint64 delayMs = qint64(m_latencyMs) + qMax(0, reply.extraDelayMs);
+    if (delayMs <= 0 && !reply.drop) {
         finish(pending, reply);
         return;
     }
     // Aborting inside the handler would pull the socket from under QHttpServer: always defer.
-    // The latency counts from the arrival; a precise timer, as a coarse one may fire 5 % late.
-    const int remaining = qMax(0, qRound(delay - pending->clock.nsecsElapsed() / 1e6));
-    QTimer::singleShot(remaining, Qt::PreciseTimer, this, [this, pending, reply] { finish(pending, reply); });
+    m_deadlines->callAt(arrivalNs + delayMs * 1000000, [this, pending] { finish(pending, pending->reply); });
 }
 
 void FakeEcrServer::finish(const std::shared_ptr<Pending> &pending, const Reply &reply)

@@ -15,6 +15,7 @@
 
 #include <memory>
 
+class DeadlineTimer;
 class QHttpServer;
 class QHttpServerRequest;
 class QHttpServerResponder;
@@ -128,6 +129,8 @@ private:
     void updateVerifierRegion();
     QString effectiveRegion() const;
 
+    // Created first, so destroyed first: pending answers go before the server's sockets.
+    DeadlineTimer *m_deadlines = nullptr;
     QHttpServer *m_http = nullptr;
     quint16 m_port = 0;
     QHostAddress m_address;
