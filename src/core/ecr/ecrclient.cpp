@@ -109,7 +109,12 @@ void fetchPage(QPointer<EcrClient> client, std::shared_ptr<Pagination<Item>> p, 
                 return;
             }
             p->pages = page;
-            p->items += decoded->items;
+            // The first page shares the decoded array (no copy of each item); only a second
+            // page appends.
+            if (p->items.isEmpty())
+                p->items = decoded->items;
+            else
+                p->items += decoded->items;
             if (next.isEmpty()) {
                 qCDebug(lcEcr).nospace() << p->operation << ": " << p->items.size() << " items in "
                                          << p->pages << " page(s)";
