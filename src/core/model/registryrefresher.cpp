@@ -23,6 +23,8 @@ struct RegistryRefresher::Run
     int done = 0;
     int next = 0;        // repositories whose DescribeImages was handed to the client
     int failedRepositories = 0;
+    bool registryIdPending = false; // DescribeRegistry still running beside the listing
+    bool imagesListed = false;      // every repository's DescribeImages has answered
     RegistryScanState scan;
     // cause ("DescribeImages: AccessDeniedException") -> (count, first full message)
     QMap<QString, QPair<int, QString>> failures;
@@ -105,20 +107,39 @@ void RegistryRefresher::beginRun()
     emit refreshStarted();
     qCDebug(lcModel) << "refresh started";
 
-    if (!m_registryId.isEmpty()) {
-        listRepositories();
-        return;
+    if (m_registryId.isEmpty()) {
+        // No registry id configured: ask once for the caller's own, as the original did. The
+        // listing needs no id (it defaults to the caller's registry), so it runs meanwhile
+        // and only the scan phase and the snapshot wait for the answer.
+        m_run->registryIdPending = true;
+        m_client->describeRegistry(m_runContext, [this](const QString &registryId, const AwsError &error) {
+            if (error) {
+                abortRun(error);
+                return;
+            }
+            m_run->registryIdPending = false;
+            m_registryId = registryId;
+            qCInfo(lcModel).noquote() << "registry id" << registryId << "(the caller's own registry)";
+            if (m_run->imagesListed)
+                imagesDone();
+        });
     }
-    // No registry id configured: ask once for the caller's own, as the original did.
-    m_client->describeRegistry(m_runContext, [this](const QString &registryId, const AwsError &error) {
-        if (error) {
-            finishRun(false, error);
-            return;
-        }
-        m_registryId = registryId;
-        qCInfo(lcModel).noquote() << "registry id" << registryId << "(the caller's own registry)";
-        listRepositories();
-    });
+    listRepositories();
+}
+
+void RegistryRefresher::abortRun(const AwsError &error)
+{
+    // Drop every callback still owed to this run (the listing may be in flight), then fail it.
+    delete m_runContext;
+    m_runContext = nullptr;
+    finishRun(false, error);
+}
+
+void RegistryRefresher::listingDone()
+{
+    m_run->imagesListed = true;
+    if (!m_run->registryIdPending)
+        imagesDone();
 }
 
 void RegistryRefresher::listRepositories()
@@ -126,7 +147,7 @@ void RegistryRefresher::listRepositories()
     m_client->describeRepositories(m_configuredRegistryId, m_runContext,
         [this](const QVector<EcrRepository> &repositories, const AwsError &error) {
             if (error) {
-                finishRun(false, error);
+                abortRun(error);
                 return;
             }
             m_run->repositories.reserve(repositories.size());
@@ -145,7 +166,7 @@ void RegistryRefresher::fetchImages()
     const int total = int(m_run->repositories.size());
     emit progress(0, total);
     if (total == 0) {
-        imagesDone();
+        listingDone();
         return;
     }
     m_run->pending = total;
@@ -190,7 +211,7 @@ void RegistryRefresher::repositoryDone(int index, QVector<EcrImage> images, cons
     ++m_run->done;
     emit progress(m_run->done, int(m_run->repositories.size()));
     if (--m_run->pending == 0)
-        imagesDone();
+        listingDone();
     else
         requestImages();
 }
@@ -264,7 +285,8 @@ void RegistryRefresher::finishRun(bool success, const AwsError &fatal)
     }
 
     m_run.reset();
-    m_runContext->deleteLater();
+    if (m_runContext)
+        m_runContext->deleteLater();
     m_runContext = nullptr;
     m_running = false;
     emit statsChanged();

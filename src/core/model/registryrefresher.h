@@ -74,7 +74,9 @@ private:
     void fetchImages();
     void requestImages();
     void repositoryDone(int index, QVector<EcrImage> images, const AwsError &error);
+    void listingDone();
     void imagesDone();
+    void abortRun(const AwsError &error);
     void finishRun(bool success, const AwsError &fatal = {});
     void noteFailure(const AwsError &error, const QString &what);
     void scheduleNext();

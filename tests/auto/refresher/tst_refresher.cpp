@@ -7,6 +7,7 @@
 #include "fakeregistry.h"
 #include "model/registryrefresher.h"
 
+#include <QElapsedTimer>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTest>
@@ -190,6 +191,58 @@ private slots:
         rig.refresher->refreshNow();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 20000);
         compareWithTruth(*rig.refresher->snapshot(), small);
+    }
+
+    // Without a configured id, DescribeRegistry runs beside the listing (which needs no id),
+    // and the refresh still ends only once the id is known.
+    void registryIdIsAskedBesideTheListing()
+    {
+        const FakeRegistry truth = registry(6);
+        Rig rig(truth);
+        rig.fake.setSlowDelay(400);
+        rig.fake.injectFault(QStringLiteral("DescribeRegistry"), FakeEcrServer::Fault::Slow, 1);
+        QSignalSpy handled(&rig.fake, &FakeEcrServer::requestHandled);
+        QSignalSpy finished(rig.refresher, &RegistryRefresher::refreshFinished);
+        rig.refresher->refreshNow();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
+        QVERIFY(finished.at(0).at(0).toBool());
+        QStringList order;
+        for (const QList<QVariant> &call : std::as_const(handled))
+            order << call.at(0).toString();
+        // Everything else was answered while DescribeRegistry was held for 400 ms.
+        QCOMPARE(order.size(), 8);
+        QCOMPARE(order.last(), QStringLiteral("DescribeRegistry"));
+        QCOMPARE(order.count(QStringLiteral("DescribeImages")), 6);
+        compareWithTruth(*rig.refresher->snapshot(), truth);
+    }
+
+    // A DescribeRegistry that fails while the listing is in flight ends the refresh at once:
+    // the listing's late answer is dropped, no DescribeImages goes out, nothing crashes.
+    void failingRegistryIdStopsTheListing()
+    {
+        Rig rig(registry(5));
+        rig.fake.setSlowDelay(300);
+        rig.fake.injectFault(QStringLiteral("DescribeRepositories"), FakeEcrServer::Fault::Slow, 1);
+        rig.fake.injectFault(QStringLiteral("DescribeRegistry"), FakeEcrServer::Fault::AccessDenied, 1);
+        QSignalSpy finished(rig.refresher, &RegistryRefresher::refreshFinished);
+        QElapsedTimer clock;
+        clock.start();
+        rig.refresher->refreshNow();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
+        QVERIFY2(clock.elapsed() < 300, "the refresh waited for the listing");
+        QVERIFY(!finished.at(0).at(0).toBool());
+        QVERIFY(!rig.refresher->snapshot());
+        QCOMPARE(rig.refresher->stats().refreshFailuresTotal, 1u);
+        QTest::qWait(500); // past the listing's answer
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(rig.fake.requestCount(QStringLiteral("DescribeImages")), 0);
+        QVERIFY(!rig.refresher->isRefreshing());
+
+        // The next refresh works normally.
+        QVERIFY(rig.refresher->refreshNow());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 20000);
+        QVERIFY(finished.at(1).at(0).toBool());
+        QCOMPARE(rig.refresher->snapshot()->repositories.size(), 5);
     }
 
     void configuredRegistryIdSkipsDescribeRegistry()
