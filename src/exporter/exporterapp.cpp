@@ -24,6 +24,7 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QPointer>
 #include <QSaveFile>
 #include <QTimer>
 #include <cstdio>
@@ -41,7 +42,15 @@ ExporterApp::ExporterApp(const ExporterConfig &config, const QProcessEnvironment
 {
 }
 
-ExporterApp::~ExporterApp() = default;
+ExporterApp::~ExporterApp()
+{
+    // The clients and everything holding requests are children, which ~QObject would delete
+    // only after the members, m_nam among them: delete them while the QNAM they use (and
+    // whose replies they still hold, e.g. an STS call in flight after --once) exists.
+    const QList<QPointer<QObject>> graph(children().cbegin(), children().cend());
+    for (const QPointer<QObject> &child : graph)
+        delete child.data(); // null when deleting an earlier child took it along
+}
 
 int ExporterApp::start()
 {

@@ -12,6 +12,7 @@
 #include <QNetworkProxyFactory>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QPointer>
 #include <QPromise>
 #include <QRandomGenerator>
 #include <QSslConfiguration>
@@ -84,7 +85,8 @@ struct AwsHttpClient::Job
     int requestTimeoutMs = 0;
     AwsCredentials usedCredentials;    // keys that signed the current attempt
 
-    QNetworkReply *reply = nullptr;
+    // Guarded: the QNAM deletes its replies when it goes, which may be before this client.
+    QPointer<QNetworkReply> reply;
     QTimer *connectTimer = nullptr;    // children of reply
     QTimer *requestTimer = nullptr;
     QTimer *credentialsTimer = nullptr; // child of guard; one per job, restarted per attempt
@@ -477,10 +479,7 @@ void AwsHttpClient::onReplyFinished(quint64 id, QNetworkReply *reply)
     j->connectTimer = j->requestTimer = nullptr;
     const TimeoutKind timedOut = j->timedOut;
     j->timedOut = TimeoutKind::None;
-    // The next request goes out now, before this reply is examined or parsed: a slot waiting
-    // for the parse (about 1 ms for 100 images) was a slot without a request on the wire.
     releaseSlot(j);
-    pump();
 
     AwsResponse response;
     response.operation = j->request.operation;
@@ -525,6 +524,10 @@ void AwsHttpClient::onReplyFinished(quint64 id, QNetworkReply *reply)
             qCDebug(lcAws).nospace() << j->request.operation << ": attempt " << j->attempts << " → HTTP "
                                      << response.httpStatus << " in " << j->sinceAttempt.elapsed()
                                      << " ms, decoding";
+            // The next request goes out now, not after the parse: a slot waiting for the
+            // parse (about 1 ms for 100 images) is a slot without a request on the wire.
+            // (After a failure handleFailure hands the slot on, an immediate retry first.)
+            pump();
             startDecoding(j, std::move(response));
             return;
         }

@@ -20,6 +20,7 @@
 #include <QSet>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QScopeGuard>
 #include <QSemaphore>
 #include <QTcpSocket>
 #include <QTest>
@@ -985,6 +986,46 @@ private slots:
         auto next = send(client, ecrRequest(m_server->endpoint(), QStringLiteral("DescribeRegistry"), "{}"));
         QVERIFY(wait(next));
         QVERIFY(!next->error);
+    }
+
+    // The QNAM is destroyed (deleting its replies) before the client, with a request in
+    // flight: the client's destructor must not touch the deleted reply. ExporterApp used to
+    // do exactly this at exit after --once while STS GetCallerIdentity was still pending.
+    void namDestroyedBeforeTheClient()
+    {
+        m_server->setLatency(5000);
+        auto nam = std::make_unique<QNetworkAccessManager>();
+        auto client = std::make_unique<AwsHttpClient>(nam.get(), m_creds.get(), fastOptions());
+        auto out = send(*client, ecrRequest(m_server->endpoint(), QStringLiteral("DescribeRegistry"), "{}"));
+        QVERIFY(QTest::qWaitFor([&] { return m_server->requestCount() == 1; }, 10000));
+        QCOMPARE(client->inFlight(), 1);
+        nam.reset();
+        client.reset();
+        QTest::qWait(50);
+        QCOMPARE(out->calls, 0);
+    }
+
+    // A reply being decoded no longer holds its in-flight slot: with a limit of one, the next
+    // queued request reaches the server while the first reply's decoder is still blocked.
+    void nextRequestGoesOutDuringTheDecode()
+    {
+        AwsHttpClient::Options options = fastOptions();
+        options.maxInFlight = 1;
+        AwsHttpClient client(m_nam.get(), m_creds.get(), options);
+        auto probe = std::make_shared<DecodeProbe>();
+        probe->blocking = true;
+        const auto unblock = qScopeGuard([probe] { probe->release.release(); }); // also on failure
+        auto first = send(client, decodingRequest(m_server->endpoint(), probe));
+        auto second = send(client, ecrRequest(m_server->endpoint(), QStringLiteral("DescribeRepositories"), "{}"));
+        QVERIFY(QTest::qWaitFor([&] { return probe->started.tryAcquire(); }, 10000));
+        QVERIFY(wait(second, 5000)); // answered while the first is still being decoded
+        QVERIFY2(!second->error, qPrintable(second->error.toString()));
+        QVERIFY(!first->done);
+        QCOMPARE(client.peakInFlight(), 1); // the limit held
+        probe->release.release();
+        QVERIFY(wait(first));
+        QVERIFY2(!first->error, qPrintable(first->error.toString()));
+        QCOMPARE(m_server->requestCount(), 2);
     }
 
     // The client is destroyed while a decode runs: its destructor waits for the worker,

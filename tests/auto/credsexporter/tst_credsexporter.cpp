@@ -185,6 +185,21 @@ private slots:
         QVERIFY2(ecrSawOnly(QStringLiteral("AKIDENVIRONMENT00001"), &why), qPrintable(why));
     }
 
+    // --once finishes while the start-up GetCallerIdentity is still waiting for STS: the
+    // exporter exits 0 at once (it crashed on exit here: its QNAM died before the client that
+    // still held the pending reply).
+    void onceWhileIdentityCallIsPending()
+    {
+        m_ecr->addCredentials(QStringLiteral("AKIDENVIRONMENT00001"), QStringLiteral("env/secret"));
+        set(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIDENVIRONMENT00001"));
+        set(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("env/secret"));
+        m_sts->setLatency(20000);
+        auto run = runExporter();
+        VERIFY_RUN_OK(run);
+        QVERIFY2(run->elapsedMs < 10000, qPrintable(QStringLiteral("took %1 ms").arg(run->elapsedMs)));
+        QCOMPARE(m_sts->requestCount(), 1); // it was asked, and had not answered
+    }
+
     void sharedCredentialsFile()
     {
         m_ecr->addCredentials(QStringLiteral("AKIDCREDFILE00000001"), QStringLiteral("cred/secret"));

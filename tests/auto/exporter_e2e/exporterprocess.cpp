@@ -1,5 +1,7 @@
 #include "exporterprocess.h"
 
+#include "testsupport.h"
+
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTest>
@@ -18,6 +20,8 @@ ExporterProcess::ExporterProcess(QObject *parent)
     }
     m_env.insert(QStringLiteral("HOME"), m_home.path());
     m_env.insert(QStringLiteral("AWS_EC2_METADATA_DISABLED"), QStringLiteral("true"));
+    // The start-up GetCallerIdentity must never reach the real STS: a closed loopback port.
+    m_env.insert(QStringLiteral("AWS_ENDPOINT_URL_STS"), QStringLiteral("http://127.0.0.1:%1").arg(TestSupport::closedPort()));
     m_env.insert(QStringLiteral("TZ"), QStringLiteral("UTC"));
 
     connect(&m_process, &QProcess::readyReadStandardOutput, this,
