@@ -98,6 +98,37 @@ EcrImage parseImage(Reader &r, const QJsonObject &o, const QString &path)
     return image;
 }
 
+// Reads every object of `list` (the member `name` of the top level) with `parseItem`.
+// Paths only serve error messages, and building three or four strings per item cost more
+// than reading it (for 1,000 repositories, time before the first DescribeImages can go
+// out). So each item is read without paths, and only an item where that finds a problem is
+// read again, with its path, to say where. Stops at the first problem, which `r` then holds.
+template<typename Item>
+QVector<Item> readEach(Reader &r, const QJsonArray &list, const char *name,
+                       Item (*parseItem)(Reader &, const QJsonObject &, const QString &))
+{
+    QVector<Item> items;
+    items.reserve(list.size());
+    Reader quick(QString{});
+    for (qsizetype i = 0; i < list.size() && r.ok(); ++i) {
+        const QJsonValue v = list.at(i);
+        if (!v.isObject()) {
+            r.wrongType(QStringLiteral("%1[%2]").arg(QLatin1String(name)).arg(i), v, "an object");
+            break;
+        }
+        const QJsonObject o = v.toObject();
+        Item item = parseItem(quick, o, QString());
+        if (!quick.ok()) {
+            parseItem(r, o, QStringLiteral("%1[%2]").arg(QLatin1String(name)).arg(i));
+            if (r.ok()) // cannot happen: the same reads, only the paths differ
+                r.fail(QStringLiteral("%1[%2] could not be read").arg(QLatin1String(name)).arg(i));
+            break;
+        }
+        items.append(std::move(item));
+    }
+    return items;
+}
+
 QString nextToken(Reader &r, const QJsonObject &top)
 {
     return r.string(top, "nextToken", QString());
@@ -158,28 +189,7 @@ AwsError EcrJsonParser::parseDescribeRepositories(const QByteArray &body, Reposi
     if (!parseTopLevel(body, r, &top))
         return r.error();
     RepositoriesPage result;
-    const QJsonArray list = r.array(top, "repositories", QString());
-    result.repositories.reserve(list.size());
-    // Read without paths, and again with its path only a repository that has a problem (as
-    // parseDescribeImages does): the paths took a third of the time, which here is time
-    // before the first DescribeImages can go out.
-    Reader quick(QStringLiteral("DescribeRepositories"));
-    for (qsizetype i = 0; i < list.size() && r.ok(); ++i) {
-        const QJsonValue v = list.at(i);
-        if (!v.isObject()) {
-            r.wrongType(QStringLiteral("repositories[%1]").arg(i), v, "an object");
-            break;
-        }
-        const QJsonObject o = v.toObject();
-        EcrRepository repository = parseRepository(quick, o, QString());
-        if (!quick.ok()) {
-            parseRepository(r, o, QStringLiteral("repositories[%1]").arg(i));
-            if (r.ok())
-                return quick.error(); // cannot happen: the same reads, only the paths differ
-            break;
-        }
-        result.repositories.append(std::move(repository));
-    }
+    result.repositories = readEach(r, r.array(top, "repositories", QString()), "repositories", &parseRepository);
     result.nextToken = nextToken(r, top);
     if (!r.ok())
         return r.error();
@@ -194,28 +204,7 @@ AwsError EcrJsonParser::parseDescribeImages(const QByteArray &body, ImagesPage *
     if (!parseTopLevel(body, r, &top))
         return r.error();
     ImagesPage result;
-    const QJsonArray list = r.array(top, "imageDetails", QString());
-    result.images.reserve(list.size());
-    // Paths only serve error messages, and building three or four strings per image cost
-    // more than reading it. So each image is read without paths, and only when that finds a
-    // problem is the same image read again, with its path, to say where.
-    Reader quick(QStringLiteral("DescribeImages"));
-    for (qsizetype i = 0; i < list.size() && r.ok(); ++i) {
-        const QJsonValue v = list.at(i);
-        if (!v.isObject()) {
-            r.wrongType(QStringLiteral("imageDetails[%1]").arg(i), v, "an object");
-            break;
-        }
-        const QJsonObject o = v.toObject();
-        EcrImage image = parseImage(quick, o, QString());
-        if (!quick.ok()) {
-            parseImage(r, o, QStringLiteral("imageDetails[%1]").arg(i));
-            if (r.ok())
-                return quick.error(); // cannot happen: the same reads, only the paths differ
-            break;
-        }
-        result.images.append(std::move(image));
-    }
+    result.images = readEach(r, r.array(top, "imageDetails", QString()), "imageDetails", &parseImage);
     result.nextToken = nextToken(r, top);
     if (!r.ok())
         return r.error();
