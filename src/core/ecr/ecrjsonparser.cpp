@@ -19,7 +19,7 @@ bool parseTopLevel(const QByteArray &body, Reader &reader, QJsonObject *out)
     return reader.parseObject(body, out);
 }
 
-// `path` + "." + `key`, or nothing on a pass without paths (see parseDescribeImages).
+// `path` + "." + `key`, or nothing on a pass without paths (see readEach).
 QString subPath(const QString &path, const char *key)
 {
     return path.isEmpty() ? QString() : Reader::join(path, key);
@@ -61,7 +61,6 @@ EcrRepository parseRepository(Reader &r, const QJsonObject &o, const QString &pa
         r.fail(QStringLiteral("%1 has no repositoryName").arg(path));
     return repo;
 }
-
 
 EcrImage parseImage(Reader &r, const QJsonObject &o, const QString &path)
 {
