@@ -60,10 +60,9 @@ DesktopSession::DesktopSession(const QProcessEnvironment &env, const DesktopOpti
 DesktopSession::~DesktopSession()
 {
     stop();
-    // MetricsPublisher renders on the global thread pool and, when done, queues the result
-    // to itself through a pointer it does not guard: a render still running when the
-    // publisher is deleted touches freed memory. Let running renders finish first (they take
-    // milliseconds); remove this once MetricsPublisher guards its callback.
+    // MetricsPublisher renders on the global thread pool and posts the result to the
+    // application object (guarded by a QPointer to the publisher). Let a running render
+    // finish while the application still exists, so no worker outlives the session's end.
     if (QCoreApplication::instance()) // the global pool is gone after the application
         QThreadPool::globalInstance()->waitForDone(10000);
 }
