@@ -1,5 +1,6 @@
 #pragma once
 
+#include "awserror.h"
 #include "sigv4signer.h"
 
 #include <QByteArray>
@@ -24,6 +25,17 @@ struct AwsResponse
     // AwsRequest::decodeWith's value; null when the request had no decoder for a T.
     template<typename T>
     const T *decodedAs() const { return std::any_cast<T>(&decoded); }
+    // The same, and when there is none a Parse error in *missing: a caller that always sets a
+    // decoder gets a typed failure, not a crash, if the HTTP layer ever broke that contract.
+    template<typename T>
+    const T *decodedAs(AwsError *missing) const
+    {
+        const T *value = decodedAs<T>();
+        if (!value)
+            *missing = AwsError::make(AwsError::Kind::Parse,
+                                      QStringLiteral("%1: the reply was not decoded").arg(operation));
+        return value;
+    }
 
     // First header named `name` (case-insensitive), null when absent.
     QByteArray header(const QByteArray &name) const

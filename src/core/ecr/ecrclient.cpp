@@ -34,18 +34,6 @@ AwsRequest decodedBy(AwsRequest request, AwsError (*parse)(const QByteArray &, T
     return request;
 }
 
-// The value decodedBy() left in `response`; null only if the HTTP layer broke its contract.
-template<typename T>
-const T *decodedValue(const AwsResponse &response, AwsError *error)
-{
-    const T *value = response.decodedAs<T>();
-    if (!value) {
-        *error = AwsError::make(AwsError::Kind::Parse,
-                                QStringLiteral("%1: the reply was not decoded").arg(response.operation));
-    }
-    return value;
-}
-
 template<typename Item>
 struct PageOf
 {
@@ -85,7 +73,7 @@ void fetchPage(QPointer<EcrClient> client, std::shared_ptr<Pagination<Item>> p, 
                 return;
             }
             AwsError e;
-            const PageOf<Item> *decoded = decodedValue<PageOf<Item>>(response, &e);
+            const PageOf<Item> *decoded = response.decodedAs<PageOf<Item>>(&e);
             const QString next = decoded ? decoded->nextToken : QString();
             if (!e && !next.isEmpty() && p->seenTokens.contains(next)) {
                 e = AwsError::make(AwsError::Kind::Parse,
@@ -196,7 +184,7 @@ void EcrClient::describeRegistry(QObject *context, RegistryCallback callback)
                          return;
                      }
                      AwsError e;
-                     const QString *registryId = decodedValue<QString>(response, &e);
+                     const QString *registryId = response.decodedAs<QString>(&e);
                      callback(registryId ? *registryId : QString(), e);
                  });
 }
@@ -277,7 +265,7 @@ void EcrClient::getRegistryScanningConfiguration(QObject *context, ScanningConfi
                          return;
                      }
                      AwsError e;
-                     const auto *configuration = decodedValue<EcrScanningConfiguration>(response, &e);
+                     const auto *configuration = response.decodedAs<EcrScanningConfiguration>(&e);
                      callback(configuration ? *configuration : EcrScanningConfiguration(), e);
                  });
 }
@@ -324,7 +312,7 @@ void readFindingsPage(QPointer<EcrClient> client, std::shared_ptr<FindingsRead> 
                 return;
             }
             AwsError e;
-            const auto *decoded = decodedValue<EcrJsonParser::ImageScanFindingsPage>(response, &e);
+            const auto *decoded = response.decodedAs<EcrJsonParser::ImageScanFindingsPage>(&e);
             if (e) {
                 fail(e);
                 return;

@@ -43,10 +43,8 @@ void readPage(QPointer<InspectorClient> client, std::shared_ptr<AggregationsRead
                 r->callback({}, e);
                 return;
             }
-            const auto *decoded = response.decodedAs<InspectorJsonParser::AggregationsPage>();
             AwsError e;
-            if (!decoded)
-                e = AwsError::make(AwsError::Kind::Parse, QStringLiteral("%1: the reply was not decoded").arg(kOperation));
+            const auto *decoded = response.decodedAs<InspectorJsonParser::AggregationsPage>(&e);
             const InspectorJsonParser::AggregationsPage parsed = decoded ? *decoded : InspectorJsonParser::AggregationsPage();
             if (!e && !parsed.nextToken.isEmpty() && r->seenTokens.contains(parsed.nextToken))
                 e = AwsError::make(AwsError::Kind::Parse,

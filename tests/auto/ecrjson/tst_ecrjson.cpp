@@ -336,7 +336,8 @@ private slots:
         QVERIFY(!e.message.contains(QLatin1Char('\n')));
     }
 
-    // JsonErrorParser::requireJsonObject is the 2xx body check AwsHttpClient runs for ECR.
+    // JsonErrorParser::requireJsonObject: the 2xx body check of the JSON credential endpoints
+    // (SSO, container credentials); ECR and Inspector replies are checked by their parsers.
     void requireJsonObject_data()
     {
         QTest::addColumn<QByteArray>("body");
