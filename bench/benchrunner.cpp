@@ -5,6 +5,7 @@
 #include "fakeregistry.h"
 #include "fakestsserver.h"
 #include "processsample.h"
+#include "testsupport.h"
 
 #include <QFile>
 #include <QTcpServer>
@@ -15,7 +16,6 @@
 #include <cstdio>
 #include <sys/resource.h>
 #include <unistd.h>
-#include <zlib.h>
 
 namespace {
 
@@ -77,30 +77,6 @@ double familySum(const QByteArray &body, const QByteArray &name, const QByteArra
 qint64 seriesCount(const QByteArray &body, const QByteArray &name)
 {
     return body.count('\n' + name + '{');
-}
-
-// Inflates a gzip member; empty on error.
-QByteArray gunzip(const QByteArray &data)
-{
-    z_stream zs = {};
-    if (inflateInit2(&zs, 15 + 32) != Z_OK)
-        return {};
-    QByteArray out;
-    out.reserve(data.size() * 12);
-    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
-    zs.avail_in = uInt(data.size());
-    char buffer[1 << 16];
-    int rc = Z_OK;
-    while (rc == Z_OK) {
-        zs.next_out = reinterpret_cast<Bytef *>(buffer);
-        zs.avail_out = sizeof buffer;
-        rc = inflate(&zs, Z_NO_FLUSH);
-        out.append(buffer, qsizetype(sizeof buffer - zs.avail_out));
-        if (rc == Z_BUF_ERROR && zs.avail_in == 0)
-            break;
-    }
-    inflateEnd(&zs);
-    return rc == Z_STREAM_END ? out : QByteArray();
 }
 
 QString ok(bool good, const QString &text)
@@ -484,7 +460,7 @@ void BenchRunner::onPhaseScrape(ScrapeClient *client, const ScrapeClient::Result
     if (!result.body.isEmpty() && d.gzip) {
         // The gzip variant must carry the same exposition as the plain one (only the
         // process_* values at the end differ from scrape to scrape).
-        const QByteArray inflated = gunzip(result.body);
+        const QByteArray inflated = TestSupport::gunzip(result.body); // one member, nothing after it
         const qint64 sizes = seriesCount(inflated, "aws_ecr_image_size_in_bytes");
         const qint64 delta = qAbs(inflated.size() - m_plainProbeBody.size());
         m_report.checks << ok(!inflated.isEmpty() && sizes == m_expectedSizeSeries && delta < 1024,
