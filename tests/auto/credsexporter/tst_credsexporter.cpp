@@ -90,6 +90,14 @@ private:
         return run;
     }
 
+    // Static keys in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, which the fake ECR accepts.
+    void useEnvironmentKeys()
+    {
+        m_ecr->addCredentials(QStringLiteral("AKIDENVIRONMENT00001"), QStringLiteral("env/secret"));
+        set(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIDENVIRONMENT00001"));
+        set(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("env/secret"));
+    }
+
     // An EC2 instance role behind an IMDSv2-only fake (as on hardened instances), whose keys
     // the fake ECR accepts.
     void useInstanceRole()
@@ -190,9 +198,7 @@ private slots:
     // still held the pending reply).
     void onceWhileIdentityCallIsPending()
     {
-        m_ecr->addCredentials(QStringLiteral("AKIDENVIRONMENT00001"), QStringLiteral("env/secret"));
-        set(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIDENVIRONMENT00001"));
-        set(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("env/secret"));
+        useEnvironmentKeys();
         m_sts->setLatency(20000);
         auto run = runExporter();
         VERIFY_RUN_OK(run);
@@ -375,9 +381,7 @@ private slots:
         set(QStringLiteral("AWS_EC2_METADATA_SERVICE_ENDPOINT"), m_imds->endpoint().toString());
         if (disabled)
             set(QStringLiteral("AWS_EC2_METADATA_DISABLED"), QStringLiteral("true"));
-        m_ecr->addCredentials(QStringLiteral("AKIDENVIRONMENT00001"), QStringLiteral("env/secret"));
-        set(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIDENVIRONMENT00001"));
-        set(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("env/secret"));
+        useEnvironmentKeys();
         auto run = runExporter();
         VERIFY_RUN_OK(run);
         QString why;
@@ -394,9 +398,7 @@ private slots:
     // Everything configured at once: environment keys win; nothing else is even asked.
     void precedenceEnvironmentFirst()
     {
-        m_ecr->addCredentials(QStringLiteral("AKIDENVIRONMENT00001"), QStringLiteral("env/secret"));
-        set(QStringLiteral("AWS_ACCESS_KEY_ID"), QStringLiteral("AKIDENVIRONMENT00001"));
-        set(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("env/secret"));
+        useEnvironmentKeys();
         QVERIFY(writeFile(home(QStringLiteral("token")), "tok"));
         set(QStringLiteral("AWS_WEB_IDENTITY_TOKEN_FILE"), home(QStringLiteral("token")));
         set(QStringLiteral("AWS_ROLE_ARN"), kRoleArn);
